@@ -1,0 +1,75 @@
+# Two commands for a new machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NLP_DIR := bot/nlp_catalog
+MODEL := bot/models/advisor.tar.gz
+# rasa-webchat's prebuilt bundle and playwright-core, pinned by the lock file; npm marks an install here.
+WIDGET := channels/website/node_modules/.package-lock.json
+TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml') \
+	$(wildcard bot/policies/*.py)
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup catalog nlp train lint unit validate story-test e2e bench clean
+
+run: setup
+	scripts/run.sh
+
+setup: catalog nlp $(MODEL) $(WIDGET)
+
+$(BIN)/python:
+	@py=$$(scripts/find_python.sh) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+$(WIDGET): channels/website/package-lock.json
+	cd channels/website && npm ci --no-audit --no-fund --loglevel=error
+
+# The browser tests drive Debian's Chromium (playwright cannot download its own browsers here).
+/usr/bin/chromium:
+	apt-get update -qq && apt-get install -y -qq chromium
+
+# The catalog database is built from the shipped seed only when it holds no programs.
+catalog: $(INSTALLED)
+	$(BIN)/python -m catalog_db ensure
+
+# The spaCy pipeline of program names; rebuilt only when the catalog's names changed.
+nlp: catalog
+	$(BIN)/python -m catalog_db build-nlp $(NLP_DIR)
+
+# Trained only when training data, domain or config changed.
+$(MODEL): $(TRAINING_INPUTS) | nlp
+	cd bot && ../$(BIN)/rasa train --fixed-model-name advisor --out models --domain domain
+
+train: nlp
+	cd bot && ../$(BIN)/rasa train --fixed-model-name advisor --out models --domain domain
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+unit: setup
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+validate: nlp
+	cd bot && ../$(BIN)/rasa data validate --domain domain
+
+story-test: setup
+	cd bot && ../$(BIN)/rasa test core --stories ../tests/stories --model models/advisor.tar.gz \
+		--out results/core --fail-on-prediction-errors
+
+e2e: setup /usr/bin/chromium
+	$(BIN)/python -m pytest -q -m e2e
+
+test: lint validate unit story-test e2e
+
+bench: setup
+	$(BIN)/python -m bench.training
+	$(BIN)/python -m bench.latency
+
+clean:
+	rm -rf bot/models bot/results $(NLP_DIR) var
