@@ -1,0 +1,3 @@
+from catalog_db.cli import main
+
+raise SystemExit(main())

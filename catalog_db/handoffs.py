@@ -1,0 +1,235 @@
+"""Handoffs to admissions coaches: plain functions on a Session; the caller owns the transaction.
+
+The bot's actions open handoffs and relay learner messages; the coach desk reads the queue,
+claims, replies and closes. Both sides share these functions and nothing else.
+"""
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from catalog_db.models import AuditEntry, Coach, Handoff, HandoffMessage
+
+ACTIVE = ("open", "claimed")
+# scrypt's recommended interactive parameters (2^14): slow to guess, quick to check once.
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def utc(moment: Optional[datetime]) -> Optional[datetime]:
+    """SQLite hands datetimes back without a zone; every stored time is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    handoff_id: int
+    role: str
+    author: Optional[str]
+    text: str
+    created_at: datetime
+    delivered: bool
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    id: int
+    sender_id: str
+    channel: str
+    status: str
+    reason: str
+    summary: Dict[str, Any]
+    contact: Optional[str]
+    created_at: datetime
+    claimed_by: Optional[str]
+    closed_at: Optional[datetime]
+    last_learner_message: Optional[str] = None
+
+    @property
+    def waiting_seconds(self) -> float:
+        return (datetime.now(timezone.utc) - self.created_at).total_seconds()
+
+
+def _view(handoff: Handoff, last_learner_message: Optional[str] = None) -> HandoffView:
+    return HandoffView(
+        id=handoff.id, sender_id=handoff.sender_id, channel=handoff.channel, status=handoff.status,
+        reason=handoff.reason, summary=dict(handoff.summary or {}), contact=handoff.contact,
+        created_at=utc(handoff.created_at), claimed_by=handoff.claimed_by, closed_at=utc(handoff.closed_at),
+        last_learner_message=last_learner_message,
+    )
+
+
+def _message_view(message: HandoffMessage) -> MessageView:
+    return MessageView(
+        id=message.id, handoff_id=message.handoff_id, role=message.role, author=message.author, text=message.text,
+        created_at=utc(message.created_at), delivered=message.delivered,
+    )
+
+
+def open_handoff(
+    session: Session, *, sender_id: str, channel: str, reason: str, summary: Dict[str, Any],
+    transcript: Sequence[Tuple[str, str, datetime]],
+) -> HandoffView:
+    """Start a handoff with the conversation so far; a learner who already has one keeps it."""
+    current = session.execute(
+        select(Handoff).where(Handoff.sender_id == sender_id, Handoff.status.in_(ACTIVE))
+    ).scalars().first()
+    if current is not None:
+        return _view(current)
+    handoff = Handoff(sender_id=sender_id, channel=channel, reason=reason, summary=summary)
+    handoff.messages = [HandoffMessage(role=role, text=text, created_at=at) for role, text, at in transcript]
+    session.add(handoff)
+    session.flush()
+    return _view(handoff)
+
+
+def _newest(session: Session, sender_id: str, statuses: Sequence[str]) -> Optional[HandoffView]:
+    handoff = session.execute(
+        select(Handoff).where(Handoff.sender_id == sender_id, Handoff.status.in_(statuses))
+        .order_by(Handoff.id.desc()).limit(1)
+    ).scalars().first()
+    return _view(handoff) if handoff else None
+
+
+def active_handoff(session: Session, sender_id: str) -> Optional[HandoffView]:
+    """The learner's open or claimed handoff."""
+    return _newest(session, sender_id, ACTIVE)
+
+
+def latest_handoff(session: Session, sender_id: str) -> Optional[HandoffView]:
+    """The learner's newest handoff, whatever its status."""
+    return _newest(session, sender_id, ("open", "claimed", "closed", "cancelled"))
+
+
+def handoff_by_id(session: Session, handoff_id: int) -> Optional[HandoffView]:
+    handoff = session.get(Handoff, handoff_id)
+    return _view(handoff) if handoff else None
+
+
+def add_message(session: Session, handoff_id: int, role: str, text: str, author: Optional[str] = None) -> MessageView:
+    message = HandoffMessage(handoff_id=handoff_id, role=role, text=text, author=author)
+    session.add(message)
+    session.flush()
+    return _message_view(message)
+
+
+def messages(session: Session, handoff_id: int, after_id: int = 0) -> List[MessageView]:
+    """The transcript in order, or only what came after message `after_id`."""
+    rows = session.execute(
+        select(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id, HandoffMessage.id > after_id)
+        .order_by(HandoffMessage.id)
+    ).scalars()
+    return [_message_view(row) for row in rows]
+
+
+def undelivered_coach_messages(session: Session, handoff_id: int) -> List[MessageView]:
+    rows = session.execute(
+        select(HandoffMessage).where(
+            HandoffMessage.handoff_id == handoff_id, HandoffMessage.role == "coach",
+            HandoffMessage.delivered.is_(False),
+        ).order_by(HandoffMessage.id)
+    ).scalars()
+    return [_message_view(row) for row in rows]
+
+
+def mark_delivered(session: Session, message_ids: Sequence[int]) -> None:
+    if message_ids:
+        session.execute(update(HandoffMessage).where(HandoffMessage.id.in_(message_ids)).values(delivered=True))
+
+
+def set_contact(session: Session, handoff_id: int, contact: str) -> None:
+    session.execute(update(Handoff).where(Handoff.id == handoff_id).values(contact=contact))
+
+
+def _finish(session: Session, handoff_id: int, status: str) -> None:
+    session.execute(
+        update(Handoff).where(Handoff.id == handoff_id, Handoff.status.in_(ACTIVE))
+        .values(status=status, closed_at=datetime.now(timezone.utc))
+    )
+
+
+def cancel_handoff(session: Session, handoff_id: int) -> None:
+    """The learner changed their mind."""
+    _finish(session, handoff_id, "cancelled")
+    add_message(session, handoff_id, "system", "The learner cancelled the request for a coach.")
+
+
+def claim_handoff(session: Session, handoff_id: int, coach: str) -> None:
+    session.execute(
+        update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "open")
+        .values(status="claimed", claimed_by=coach, claimed_at=datetime.now(timezone.utc))
+    )
+    audit(session, coach, "claim", handoff_id)
+
+
+def close_handoff(session: Session, handoff_id: int, coach: str) -> None:
+    _finish(session, handoff_id, "closed")
+    audit(session, coach, "close", handoff_id)
+
+
+def queue(session: Session) -> List[HandoffView]:
+    """Open and claimed handoffs, the longest waiting first, with the newest learner message."""
+    handoffs = session.execute(
+        select(Handoff).where(Handoff.status.in_(ACTIVE)).order_by(Handoff.created_at, Handoff.id)
+    ).scalars().all()
+    views = []
+    for handoff in handoffs:
+        last = session.execute(
+            select(HandoffMessage.text).where(HandoffMessage.handoff_id == handoff.id, HandoffMessage.role == "learner")
+            .order_by(HandoffMessage.id.desc()).limit(1)
+        ).scalar()
+        views.append(_view(handoff, last))
+    return views
+
+
+def unannounced(session: Session) -> List[HandoffView]:
+    """Handoffs the coaches' Slack channel has not heard about yet."""
+    rows = session.execute(select(Handoff).where(Handoff.announced.is_(False)).order_by(Handoff.id)).scalars()
+    return [_view(row) for row in rows]
+
+
+def mark_announced(session: Session, handoff_id: int) -> None:
+    session.execute(update(Handoff).where(Handoff.id == handoff_id).values(announced=True))
+
+
+def purge_closed(session: Session, older_than_days: int, now: Optional[datetime] = None) -> int:
+    """Delete closed and cancelled handoffs, with their transcripts, finished before the cut-off."""
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=older_than_days)
+    old = select(Handoff.id).where(Handoff.status.in_(("closed", "cancelled")), Handoff.closed_at < cutoff)
+    ids = list(session.execute(old).scalars())
+    if ids:
+        session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids)))
+        session.execute(delete(Handoff).where(Handoff.id.in_(ids)))
+    return len(ids)
+
+
+def _hash_password(password: str, salt: bytes) -> str:
+    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def create_coach(session: Session, username: str, password: str) -> None:
+    if len(password) < 10:
+        raise ValueError("a coach's password needs at least 10 characters")
+    session.add(Coach(username=username, password_hash=_hash_password(password, secrets.token_bytes(16))))
+    session.flush()
+
+
+def verify_coach(session: Session, username: str, password: str) -> bool:
+    coach = session.execute(select(Coach).where(Coach.username == username)).scalars().first()
+    if coach is None:
+        _hash_password(password, b"\0" * 16)  # spend the same time, so timing does not reveal usernames
+        return False
+    _, salt, _ = coach.password_hash.split("$")
+    return hmac.compare_digest(_hash_password(password, bytes.fromhex(salt)), coach.password_hash)
+
+
+def audit(session: Session, coach: str, action: str, handoff_id: Optional[int] = None) -> None:
+    session.add(AuditEntry(coach=coach, action=action, handoff_id=handoff_id))

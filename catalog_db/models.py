@@ -1,0 +1,192 @@
+"""The database's tables: the catalog (institutions, programs, aliases, topics) and the coach handoffs."""
+from datetime import datetime, timezone
+from typing import Iterable
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base, relationship, validates
+
+from catalog_db.names import normalize_name
+
+KINDS = ("micro-credential", "certificate", "degree")
+LEVELS = ("undergraduate", "graduate")
+DURATION_UNITS = ("hours", "days", "weeks", "months", "years")
+DELIVERY_FORMATS = ("online", "in_person", "hybrid")
+
+Base = declarative_base()
+
+
+def _one_of(column: str, values: Iterable[str]) -> CheckConstraint:
+    """A CHECK that the column holds one of the values; NULL passes a CHECK, so nullable columns stay so."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"ck_programs_{column}")
+
+
+class Institution(Base):
+    __tablename__ = "institutions"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False, unique=True)
+    phone = Column(String(40))
+    email = Column(String(200))
+    website = Column(String(300))
+
+    programs = relationship("Program", back_populates="institution")
+
+
+class Program(Base):
+    __tablename__ = "programs"
+    __table_args__ = (
+        _one_of("kind", KINDS),
+        _one_of("level", LEVELS),
+        _one_of("duration_unit", DURATION_UNITS),
+        _one_of("delivery_format", DELIVERY_FORMATS),
+        CheckConstraint("cost_usd >= 0", name="ck_programs_cost_usd"),
+        CheckConstraint("duration_min <= duration_max", name="ck_programs_duration_range"),
+        CheckConstraint("credits_min <= credits_max", name="ck_programs_credits_range"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    slug = Column(String(100), nullable=False, unique=True, index=True)
+    name = Column(String(200), nullable=False)
+    # Kept in step with `name` by the validator below, so an exact name lookup can use an index.
+    name_normalized = Column(String(200), nullable=False, index=True)
+    kind = Column(String(20), nullable=False, index=True)
+    level = Column(String(20))
+    institution_id = Column(Integer, ForeignKey("institutions.id"), nullable=False)
+    # Read back as float: SQLite has no decimal type, and prices need no exact arithmetic here.
+    cost_usd = Column(Numeric(10, 2, asdecimal=False), index=True)
+    duration_min = Column(Integer)
+    duration_max = Column(Integer)
+    duration_unit = Column(String(10))
+    credits_min = Column(Integer)
+    credits_max = Column(Integer)
+    delivery_format = Column(String(20), index=True)
+    eligibility = Column(Text)
+    financial_aid = Column(Boolean)
+    audience = Column(Text)
+    summary = Column(Text)
+    stacks_into = Column(Text)
+
+    institution = relationship("Institution", back_populates="programs")
+    aliases = relationship(
+        "ProgramAlias", back_populates="program", cascade="all, delete-orphan", order_by="ProgramAlias.id"
+    )
+    topics = relationship(
+        "ProgramTopic", back_populates="program", cascade="all, delete-orphan", order_by="ProgramTopic.topic"
+    )
+
+    @validates("name")
+    def _normalize_name(self, key: str, value: str) -> str:
+        self.name_normalized = normalize_name(value)
+        return value
+
+
+class ProgramAlias(Base):
+    __tablename__ = "program_aliases"
+
+    id = Column(Integer, primary_key=True)
+    # Indexed because every program's aliases are loaded by program id.
+    program_id = Column(Integer, ForeignKey("programs.id", ondelete="CASCADE"), nullable=False, index=True)
+    alias = Column(String(200), nullable=False)
+    alias_normalized = Column(String(200), nullable=False, index=True)
+
+    program = relationship("Program", back_populates="aliases")
+
+    @validates("alias")
+    def _normalize_alias(self, key: str, value: str) -> str:
+        self.alias_normalized = normalize_name(value)
+        return value
+
+
+class ProgramTopic(Base):
+    __tablename__ = "program_topics"
+
+    # The primary key's index (program_id first) serves loading a program's topics.
+    program_id = Column(Integer, ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True)
+    topic = Column(String(100), primary_key=True, index=True)
+
+    program = relationship("Program", back_populates="topics")
+
+
+HANDOFF_STATUSES = ("open", "claimed", "closed", "cancelled")
+MESSAGE_ROLES = ("learner", "bot", "coach", "system")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Handoff(Base):
+    """A conversation handed to an admissions coach."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (CheckConstraint(f"status IN ({', '.join(repr(s) for s in HANDOFF_STATUSES)})",
+                                      name="ck_handoffs_status"),)
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(200), nullable=False, index=True)
+    channel = Column(String(40), nullable=False)
+    status = Column(String(20), nullable=False, default="open", index=True)
+    reason = Column(String(200), nullable=False)
+    summary = Column(JSON, nullable=False, default=dict)
+    contact = Column(String(200))
+    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
+    claimed_by = Column(String(100))
+    claimed_at = Column(DateTime(timezone=True))
+    closed_at = Column(DateTime(timezone=True), index=True)
+    # Whether the coaches' Slack channel has been told about it.
+    announced = Column(Boolean, nullable=False, default=False)
+
+    messages = relationship("HandoffMessage", back_populates="handoff", cascade="all, delete-orphan",
+                            order_by="HandoffMessage.id")
+
+
+class HandoffMessage(Base):
+    """One line of a handoff's transcript."""
+
+    __tablename__ = "handoff_messages"
+    __table_args__ = (CheckConstraint(f"role IN ({', '.join(repr(r) for r in MESSAGE_ROLES)})",
+                                      name="ck_handoff_messages_role"),)
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    role = Column(String(10), nullable=False)
+    author = Column(String(100))
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
+    # Coach messages only: whether the learner's channel has shown it yet.
+    delivered = Column(Boolean, nullable=False, default=False)
+
+    handoff = relationship("Handoff", back_populates="messages")
+
+
+class Coach(Base):
+    __tablename__ = "coaches"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(100), nullable=False, unique=True)
+    password_hash = Column(String(300), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
+
+
+class AuditEntry(Base):
+    """Who did what on the coach desk."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    coach = Column(String(100), nullable=False)
+    action = Column(String(100), nullable=False)
+    handoff_id = Column(Integer)
+    at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
