@@ -1,0 +1,268 @@
+"""Handing a conversation to a human admissions coach, relaying messages, and taking it back.
+
+The handoff is stored before the learner is told anything, so a crash can never promise a coach
+who does not have the conversation. While a handoff is open, `HandoffPolicy` routes every learner
+message to `action_relay_to_coach` and the assistant stays quiet; the coach desk pushes coach
+replies through Rasa's API (`action_deliver_coach_messages`) and closes with `action_handoff_closed`.
+"""
+import logging
+import os
+import re
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Tuple
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.actions.coaching_hours import CoachingHours, describe_reopening
+from bot.actions.recommendation import situation_from_slots
+from catalog_db import handoffs, queries
+from catalog_db.engine import make_session
+
+logger = logging.getLogger(__name__)
+
+# Channels that cannot push a message later: coach replies wait for the learner's next message.
+PULL_ONLY_CHANNELS = frozenset({"rest", "cmdline", None})
+TYPICAL_WAIT_MINUTES = os.environ.get("COACH_TYPICAL_WAIT_MINUTES", "10")
+
+
+def handoff_session():
+    """Handoffs live in HANDOFF_DB_URL, else in the catalog database."""
+    return make_session(os.environ.get("HANDOFF_DB_URL") or None)
+
+
+def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
+    """Every learner and assistant message so far, with its time."""
+    lines = []
+    for event in tracker.events:
+        role = {"user": "learner", "bot": "bot"}.get(event.get("event"))
+        if role and event.get("text"):
+            at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+            lines.append((role, event["text"], at))
+    return lines
+
+
+def summary(tracker: Tracker) -> Dict[str, Any]:
+    """What the assistant learned, for the coach: program of interest and the decision answers."""
+    found: Dict[str, Any] = {}
+    slug = tracker.get_slot("program")
+    if slug:
+        try:
+            with make_session() as session:
+                program = queries.program_by_slug(session, slug)
+            found["program of interest"] = program.name if program else slug
+        except SQLAlchemyError as error:
+            logger.warning("catalog unavailable for the handoff summary: %s", error)
+            found["program of interest"] = slug
+    situation = situation_from_slots(tracker.slots)
+    for label, value in (
+        ("wants to learn", situation.goal),
+        ("changing field", situation.career_change),
+        ("hours a week", situation.hours_per_week),
+        ("needs the skill within (weeks)", situation.weeks),
+        ("commitments", ", ".join(situation.obligations) or None),
+        ("budget (USD)", situation.budget_usd),
+        ("needs financial aid", situation.needs_aid),
+        ("education", situation.education),
+    ):
+        if value is not None:
+            found[label] = value
+    return found
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    if intent == "nlu_fallback":
+        return "the assistant did not understand twice in a row"
+    if intent == "affirm":
+        return "accepted a coach after a recommendation"
+    return "asked for a person"
+
+
+class ActionHandoff(Action):
+    """Stores the handoff with the whole transcript, then tells the learner what happens next."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        try:
+            with handoff_session() as session, session.begin():
+                handoffs.open_handoff(
+                    session,
+                    sender_id=tracker.sender_id,
+                    channel=tracker.get_latest_input_channel() or "unknown",
+                    reason=handoff_reason(tracker),
+                    summary=summary(tracker),
+                    transcript=transcript(tracker),
+                )
+        except SQLAlchemyError as error:
+            logger.error("could not store a handoff for %s: %s", tracker.sender_id, error)
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return []
+        hours = CoachingHours.from_env()
+        now = datetime.now(timezone.utc)
+        is_open, reopens = hours.status(now)
+        events: List[EventType] = [SlotSet("handoff_active", True)]
+        if is_open:
+            dispatcher.utter_message(response="utter_handoff_started", minutes=TYPICAL_WAIT_MINUTES)
+        else:
+            dispatcher.utter_message(response="utter_handoff_after_hours", reopens=describe_reopening(reopens, now))
+            events.append(FollowupAction("callback_form"))
+        return events
+
+
+def relay_pending_coach_messages(dispatcher: CollectingDispatcher, session, handoff_id: int) -> None:
+    pending = handoffs.undelivered_coach_messages(session, handoff_id)
+    for message in pending:
+        dispatcher.utter_message(response="utter_coach_message", coach=message.author or "Coach", text=message.text)
+    handoffs.mark_delivered(session, [message.id for message in pending])
+
+
+def wants_to_cancel(text: str) -> bool:
+    return bool(re.search(r"^\s*(?:cancel|stop|never ?mind|forget it)\b.*|cancel (?:the )?(?:handoff|request)", text.lower()))
+
+
+class ActionRelayToCoach(Action):
+    """Passes a learner's message to the coach; says nothing unless the handoff changed."""
+
+    def name(self) -> str:
+        return "action_relay_to_coach"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        pull_only = tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS
+        with handoff_session() as session, session.begin():
+            active = handoffs.active_handoff(session, tracker.sender_id)
+            if active is None:
+                latest = handoffs.latest_handoff(session, tracker.sender_id)
+                if latest is not None and pull_only:
+                    relay_pending_coach_messages(dispatcher, session, latest.id)
+                dispatcher.utter_message(response="utter_handoff_ended")
+                return [SlotSet("handoff_active", False)]
+            if wants_to_cancel(text):
+                handoffs.cancel_handoff(session, active.id)
+                dispatcher.utter_message(response="utter_handoff_cancelled")
+                return [SlotSet("handoff_active", False)]
+            handoffs.add_message(session, active.id, "learner", text)
+            if pull_only:
+                relay_pending_coach_messages(dispatcher, session, active.id)
+        # Quiet on purpose, but never empty-handed: ReplyGuardPolicy reads an action that
+        # left no event at all as a failure.
+        return [SlotSet("handoff_active", True)]
+
+
+class ActionDeliverCoachMessages(Action):
+    """Run by the coach desk through Rasa's API: pushes new coach replies to the learner's channel."""
+
+    def name(self) -> str:
+        return "action_deliver_coach_messages"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS:
+            return []  # delivered with the learner's next message instead
+        with handoff_session() as session, session.begin():
+            handoff = handoffs.latest_handoff(session, tracker.sender_id)
+            if handoff is not None:
+                relay_pending_coach_messages(dispatcher, session, handoff.id)
+        return []
+
+
+class ActionHandoffClosed(Action):
+    """Run by the coach desk when a coach closes the handoff: the assistant takes over again."""
+
+    def name(self) -> str:
+        return "action_handoff_closed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS:
+            return []  # the learner's next message finds the handoff closed (ActionRelayToCoach)
+        with handoff_session() as session, session.begin():
+            handoff = handoffs.latest_handoff(session, tracker.sender_id)
+            if handoff is not None:
+                relay_pending_coach_messages(dispatcher, session, handoff.id)
+        dispatcher.utter_message(response="utter_handoff_ended")
+        return [SlotSet("handoff_active", False)]
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?[\d\s().-]{7,20}")
+
+
+def parse_contact(text: str) -> Optional[str]:
+    """An e-mail address or a phone number with 7 to 15 digits, normalised; None otherwise."""
+    email = EMAIL.search(text)
+    if email:
+        return email.group(0).lower()
+    phone = PHONE.search(text)
+    if phone and 7 <= len(re.sub(r"\D", "", phone.group(0))) <= 15:
+        return re.sub(r"\s+", " ", phone.group(0).strip())
+    return None
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """Outside coaching hours: a valid e-mail or phone number for the coach to call back."""
+
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def extract_callback_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "callback_contact":
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        if re.search(r"^\s*(?:skip|no|nope|no thanks|rather not)\b", text.lower()):
+            return {"callback_contact": "none given"}
+        contact = parse_contact(text)
+        if contact is None:
+            dispatcher.utter_message(response="utter_invalid_contact")
+            return {"callback_contact": None}
+        return {"callback_contact": contact}
+
+
+class ActionStoreCallbackContact(Action):
+    """Saves the callback contact with the open handoff."""
+
+    def name(self) -> str:
+        return "action_store_callback_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        contact = tracker.get_slot("callback_contact")
+        if contact and contact != "none given":
+            with handoff_session() as session, session.begin():
+                active = handoffs.active_handoff(session, tracker.sender_id)
+                if active is not None:
+                    handoffs.set_contact(session, active.id, contact)
+            dispatcher.utter_message(response="utter_callback_saved", contact=contact)
+        else:
+            dispatcher.utter_message(response="utter_callback_skipped")
+        return []
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the learner's latest messages in a row the assistant did not understand."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+                break
+            count += 1
+    return count
+
+
+class ActionFallback(Action):
+    """Asks to rephrase; the second misunderstanding in a row goes to a coach."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if consecutive_fallbacks(tracker) >= 2:
+            dispatcher.utter_message(response="utter_handoff_after_fallbacks")
+            return [FollowupAction("action_handoff")]
+        dispatcher.utter_message(response="utter_default")
+        return []

@@ -1,0 +1,95 @@
+"""Turn catalog facts into the short phrases the domain's responses are filled with.
+
+Each function returns None when the catalog has no value, so callers answer "we don't have that"
+instead of inventing a figure.
+"""
+from typing import Optional
+
+from catalog_db.queries import ProgramFacts
+
+FORMAT_WORDS = {"online": "online", "in_person": "in person", "hybrid": "in a hybrid format (partly online)"}
+ATTRIBUTE_LABELS = {
+    "cost": "price",
+    "duration": "length",
+    "format": "format (online or in person)",
+    "eligibility": "entry requirements",
+    "audience": "intended audience",
+    "credits": "credit count",
+    "stacking": "stacking options",
+    "aid": "financial-aid eligibility",
+}
+
+
+def money(amount: Optional[float]) -> Optional[str]:
+    if amount is None:
+        return None
+    return f"${amount:,.0f}" if float(amount).is_integer() else f"${amount:,.2f}"
+
+
+def _span(low: Optional[int], high: Optional[int], unit: str) -> Optional[str]:
+    if low is None and high is None:
+        return None
+    if low is None or high is None or low == high:
+        value = low if low is not None else high
+        return f"{value} {unit if value != 1 else unit.rstrip('s')}"
+    return f"{low} to {high} {unit}"
+
+
+def duration(program: ProgramFacts) -> Optional[str]:
+    if not program.duration_unit:
+        return None
+    return _span(program.duration_min, program.duration_max, program.duration_unit)
+
+
+def credits(program: ProgramFacts) -> Optional[str]:
+    return _span(program.credits_min, program.credits_max, "credits")
+
+
+def delivery_format(program: ProgramFacts) -> Optional[str]:
+    return FORMAT_WORDS.get(program.delivery_format or "")
+
+
+def financial_aid(program: ProgramFacts) -> Optional[str]:
+    if program.financial_aid is None:
+        return None
+    return "eligible for financial aid" if program.financial_aid else "not eligible for financial aid"
+
+
+def kind_label(program: ProgramFacts) -> str:
+    return f"{program.level} {program.kind}" if program.level else program.kind
+
+
+def fact(program: ProgramFacts, attribute: str) -> Optional[str]:
+    """The phrase for one attribute of a program, or None when the catalog does not hold it."""
+    values = {
+        "cost": lambda: money(program.cost_usd),
+        "duration": lambda: duration(program),
+        "format": lambda: delivery_format(program),
+        "eligibility": lambda: program.eligibility,
+        "audience": lambda: program.audience,
+        "credits": lambda: credits(program),
+        "stacking": lambda: program.stacks_into,
+        "aid": lambda: financial_aid(program),
+    }
+    return values[attribute]()
+
+
+def summary_line(program: ProgramFacts) -> str:
+    """One line for a list: name, then whichever of cost, length and format are known."""
+    known = [value for value in (money(program.cost_usd), duration(program), delivery_format(program)) if value]
+    return f"• {program.name}" + (f" ({', '.join(known)})" if known else "")
+
+
+def facts_block(program: ProgramFacts) -> str:
+    """The known facts of a program, one per line, with a note for the missing figures."""
+    lines, missing = [], []
+    for attribute, label in (("cost", "Cost"), ("duration", "Length"), ("format", "Format"), ("credits", "Credits"),
+                             ("audience", "Good for"), ("eligibility", "Who can enroll")):
+        value = fact(program, attribute)
+        if value:
+            lines.append(f"{label}: {value}")
+        else:
+            missing.append(ATTRIBUTE_LABELS[attribute])
+    if missing:
+        lines.append(f"Not in our catalog yet: {', '.join(missing)}. An admissions coach can tell you more.")
+    return "\n".join(lines)

@@ -1,0 +1,258 @@
+"""Actions that answer questions about the programs in the catalog database."""
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from bot.actions import presenting
+from bot.actions.catalog_access import CatalogUnavailable, catalog_session
+from bot.actions.parsing import (
+    ProgramFilter,
+    attribute_from_text,
+    parse_program_filters,
+    unmatched_program_phrase,
+)
+from bot.actions.resolution import from_entities, fuzzy_matches, resolve_programs
+from catalog_db import queries
+from catalog_db.queries import ProgramFacts
+
+logger = logging.getLogger(__name__)
+
+# The variable each attribute's response (utter_program_<attribute>) is filled with.
+RESPONSE_VARIABLES = {
+    "cost": "cost",
+    "duration": "duration",
+    "format": "delivery_format",
+    "eligibility": "eligibility",
+    "audience": "audience",
+    "credits": "credits",
+    "stacking": "stacks_into",
+    "aid": "financial_aid",
+}
+MAX_LISTED = 12
+
+
+def program_entities(tracker: Tracker) -> List[str]:
+    return [
+        str(entity.get("value"))
+        for entity in tracker.latest_message.get("entities", [])
+        if entity.get("entity") == "program" and entity.get("value")
+    ]
+
+
+def message_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def utter_program_fact(dispatcher: CollectingDispatcher, program: ProgramFacts, attribute: str) -> None:
+    """Answer one fact about a program, or say the catalog does not hold it."""
+    if attribute == "overview":
+        dispatcher.utter_message(
+            response="utter_program_overview",
+            program=program.name,
+            kind=presenting.kind_label(program),
+            institution=program.institution,
+            summary=program.summary or "",
+            facts=presenting.facts_block(program),
+        )
+        return
+    value = presenting.fact(program, attribute)
+    if value is None:
+        dispatcher.utter_message(
+            response="utter_program_fact_unknown",
+            attribute=presenting.ATTRIBUTE_LABELS[attribute],
+            program=program.name,
+        )
+    else:
+        dispatcher.utter_message(
+            response=f"utter_program_{attribute}", program=program.name, **{RESPONSE_VARIABLES[attribute]: value}
+        )
+
+
+def offer_choice(dispatcher: CollectingDispatcher, programs: List[ProgramFacts]) -> None:
+    dispatcher.utter_message(
+        response="utter_program_ambiguous",
+        buttons=[{"title": program.name, "payload": program.name} for program in programs],
+    )
+
+
+def answer_program_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, session: Session
+) -> List[EventType]:
+    """Answer "how much is X?", "is it online?", "and the design one?" from the catalog."""
+    text = message_text(tracker)
+    asked = attribute_from_text(text)
+    resolution = resolve_programs(text, program_entities(tracker), queries.name_index(session))
+    # A message that names a program but no fact ("and the design one?") asks the previous question again.
+    attribute = asked or (tracker.get_slot("program_attribute") if resolution.slugs else None) or "overview"
+    remembered = [] if attribute == "overview" else [SlotSet("program_attribute", attribute)]
+
+    if not resolution.slugs:
+        phrase = unmatched_program_phrase(text)
+        if phrase:
+            dispatcher.utter_message(response="utter_program_not_found", phrase=phrase)
+            return remembered
+        if not tracker.get_slot("program"):
+            dispatcher.utter_message(response="utter_ask_which_program")
+            return remembered
+
+    slugs = resolution.slugs or (tracker.get_slot("program"),)
+    programs = [p for p in (queries.program_by_slug(session, s) for s in slugs) if p is not None]
+    if not programs:
+        dispatcher.utter_message(response="utter_ask_which_program")
+        return [SlotSet("program", None)]
+    if len(programs) > 1:
+        offer_choice(dispatcher, programs)
+        return remembered
+    utter_program_fact(dispatcher, programs[0], attribute)
+    return [SlotSet("program", programs[0].slug), SlotSet("program_attribute", None if attribute == "overview" else attribute)]
+
+
+class CatalogAction(Action, ABC):
+    """Base for actions that read the catalog: one session per run, a clear reply when it is down."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    @abstractmethod
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, domain: DomainDict
+    ) -> List[EventType]:
+        """Reply from the catalog, inside the run's session."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            with catalog_session() as session:
+                return self.answer(dispatcher, tracker, session, domain)
+        except CatalogUnavailable:
+            dispatcher.utter_message(response="utter_catalog_unavailable")
+            return []
+
+
+class ActionAnswerProgram(CatalogAction):
+    """Answers a question about one named (or remembered) program."""
+
+    def name(self) -> str:
+        return "action_answer_program"
+
+    def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
+        return answer_program_question(dispatcher, tracker, session)
+
+
+def selected_faq_response(tracker: Tracker) -> Optional[str]:
+    selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
+    return selector.get("response", {}).get("utter_action")
+
+
+class ActionAnswerFaq(CatalogAction):
+    """Answers a general question, unless it names a program: then the program's facts answer it.
+
+    The classifier sometimes takes "what's the tuition for the X certificate" for the general
+    cost question; a program name in the message is the stronger signal.
+    """
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
+        text = message_text(tracker)
+        name_index = queries.name_index(session)
+        if from_entities(program_entities(tracker), name_index) or fuzzy_matches(text, name_index):
+            return answer_program_question(dispatcher, tracker, session)
+        dispatcher.utter_message(response=selected_faq_response(tracker) or "utter_default")
+        return []
+
+
+def describe_filter(selection: ProgramFilter) -> str:
+    """Words for what a list was narrowed to: "micro-credentials about safety, in person, under $100"."""
+    noun = {"micro-credential": "micro-credentials", "certificate": "certificates", "degree": "degrees"}.get(
+        selection.kind or "", "programs"
+    )
+    if selection.level:
+        noun = f"{selection.level} {noun}"
+    parts = [noun]
+    if selection.topic:
+        parts.append(f"about {selection.topic}")
+    if selection.delivery_format:
+        parts.append(presenting.FORMAT_WORDS[selection.delivery_format])
+    if selection.max_cost is not None:
+        parts.append(f"at {presenting.money(selection.max_cost)} or less")
+    return " ".join(parts[:2]) + "".join(f", {part}" for part in parts[2:])
+
+
+class ActionListPrograms(CatalogAction):
+    """Lists programs, narrowed by kind, topic, price and format, or the cheapest/shortest one."""
+
+    def name(self) -> str:
+        return "action_list_programs"
+
+    def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
+        selection = parse_program_filters(message_text(tracker), queries.known_topics(session))
+        programs = queries.search_programs(
+            session,
+            kind=selection.kind,
+            level=selection.level,
+            topic=selection.topic,
+            max_cost=selection.max_cost,
+            delivery_format=selection.delivery_format,
+            order_by=selection.order_by,
+        )
+        criteria = describe_filter(selection)
+        if selection.order_by:
+            # "Cheapest" or "shortest" can only be claimed among programs whose figure we hold.
+            known = "cost_usd" if selection.order_by == "cost" else "duration_max"
+            programs = [p for p in programs if getattr(p, known) is not None]
+        if not programs:
+            dispatcher.utter_message(response="utter_program_list_empty", criteria=criteria)
+            return []
+        if selection.order_by:
+            superlative = "cheapest" if selection.order_by == "cost" else "shortest"
+            figure = "price" if selection.order_by == "cost" else "length"
+            programs = programs[: selection.limit or 3]
+            heading = f"Of the {criteria} with a listed {figure}, the {superlative}:"
+        else:
+            heading = f"Here are the {criteria} in our catalog:"
+        shown = programs[:MAX_LISTED]
+        lines = "\n".join(presenting.summary_line(p) for p in shown)
+        if len(programs) > len(shown):
+            lines += f"\n…and {len(programs) - len(shown)} more. Narrow it down by topic, price or format."
+        dispatcher.utter_message(response="utter_program_list", heading=heading, lines=lines)
+        return []
+
+
+def comparison_lines(first: ProgramFacts, second: ProgramFacts) -> str:
+    """One line per program with the same facts in the same order, so they read side by side."""
+    def line(program: ProgramFacts) -> str:
+        facts = [f"{label} {presenting.fact(program, attribute) or 'not in our catalog'}"
+                 for attribute, label in (("cost", "cost"), ("duration", "length"), ("format", "format"))]
+        return f"• {program.name}: " + "; ".join(facts)
+    return f"{line(first)}\n{line(second)}"
+
+
+class ActionComparePrograms(CatalogAction):
+    """Puts two named programs side by side."""
+
+    def name(self) -> str:
+        return "action_compare_programs"
+
+    def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
+        text = message_text(tracker)
+        slugs = list(resolve_programs(text, program_entities(tracker), queries.name_index(session)).slugs)
+        remembered = tracker.get_slot("program")
+        if len(slugs) == 1 and remembered and remembered not in slugs:
+            slugs.insert(0, remembered)  # "compare it with the CAD course"
+        programs: List[Any] = [queries.program_by_slug(session, slug) for slug in slugs[:2]]
+        if len(programs) < 2 or None in programs:
+            dispatcher.utter_message(response="utter_compare_needs_two")
+            return []
+        dispatcher.utter_message(response="utter_program_comparison", lines=comparison_lines(*programs))
+        return []
+

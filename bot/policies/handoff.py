@@ -1,0 +1,44 @@
+"""While a coach has the conversation, every learner message goes to the coach, nothing else."""
+from typing import Any, Dict, List, Optional
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class HandoffPolicy(Policy):
+    """Predicts the relay action for a new learner message during an open handoff."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        # Above every other policy: an open handoff outranks rules, forms and the model.
+        return {"priority": 8, "relay_action": "action_relay_to_coach", "flag_slot": "handoff_active"}
+
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        waiting_message = tracker.latest_action_name == ACTION_LISTEN_NAME
+        relay = self.config["relay_action"]
+        if waiting_message and tracker.get_slot(self.config["flag_slot"]) and not tracker.active_loop_name:
+            probabilities[domain.index_for_action(relay)] = 1.0
+        elif tracker.latest_action_name == relay:
+            # Relaying ends the turn; without this the model would guess a reply of its own.
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+        return self._prediction(probabilities)

@@ -1,0 +1,53 @@
+"""Small helpers to run rasa-sdk actions in unit tests with real trackers."""
+import asyncio
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+def tracker_for(
+    text: str = "",
+    *,
+    intent: str = "ask_program",
+    confidence: float = 0.95,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    faq_response: Optional[str] = None,
+    channel: str = "rest",
+    events: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    """A tracker whose latest message is `text`, built with keywords instead of eight positions."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+    }
+    if faq_response:
+        latest["response_selector"] = {"faq": {"response": {"utter_action": faq_response}}}
+    return Tracker.from_dict({
+        "sender_id": "learner-1",
+        "slots": slots or {},
+        "latest_message": latest,
+        "events": events or [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel,
+                              "timestamp": 1_700_000_000}],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+    })
+
+
+def program_entity(value: str) -> Dict[str, Any]:
+    return {"entity": "program", "value": value, "extractor": "SpacyEntityExtractor"}
+
+
+def run(action: Action, tracker: Tracker, domain: Optional[dict] = None):
+    """Run an action; returns (messages, events)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain or {}))
+    return dispatcher.messages, events
+
+
+def responses(messages: List[Dict[str, Any]]) -> List[str]:
+    return [m.get("response") for m in messages]

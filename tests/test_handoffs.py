@@ -1,0 +1,83 @@
+"""The handoff store, on SQLite and (when reachable) PostgreSQL."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from catalog_db import handoffs
+from catalog_db.engine import create_schema, get_engine, make_session
+
+T0 = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def session(db_url):
+    create_schema(get_engine(db_url))
+    with make_session(db_url) as session, session.begin():
+        yield session
+
+
+def start(session, sender="learner-1"):
+    return handoffs.open_handoff(
+        session, sender_id=sender, channel="socketio", reason="asked for a person",
+        summary={"program of interest": "Introduction to Generative AI"},
+        transcript=[("learner", "hi", T0), ("bot", "Hello!", T0 + timedelta(seconds=1))],
+    )
+
+
+def test_open_stores_the_transcript_and_is_idempotent(session):
+    first = start(session)
+    assert start(session).id == first.id
+    assert [(m.role, m.text) for m in handoffs.messages(session, first.id)] == [("learner", "hi"), ("bot", "Hello!")]
+    assert handoffs.active_handoff(session, "learner-1").summary == {"program of interest": "Introduction to Generative AI"}
+
+
+def test_coach_messages_are_delivered_once(session):
+    handoff = start(session)
+    reply = handoffs.add_message(session, handoff.id, "coach", "Hi, I'm Dana", author="dana")
+    handoffs.add_message(session, handoff.id, "learner", "thanks")
+    assert [m.id for m in handoffs.undelivered_coach_messages(session, handoff.id)] == [reply.id]
+    handoffs.mark_delivered(session, [reply.id])
+    assert handoffs.undelivered_coach_messages(session, handoff.id) == []
+    assert [m.text for m in handoffs.messages(session, handoff.id, after_id=reply.id)] == ["thanks"]
+
+
+def test_claim_close_and_audit(session):
+    handoff = start(session)
+    handoffs.claim_handoff(session, handoff.id, "dana")
+    assert handoffs.active_handoff(session, "learner-1").claimed_by == "dana"
+    handoffs.close_handoff(session, handoff.id, "dana")
+    assert handoffs.active_handoff(session, "learner-1") is None
+    assert handoffs.latest_handoff(session, "learner-1").status == "closed"
+    assert start(session).id != handoff.id  # a new request opens a new handoff
+
+
+def test_cancel_and_contact(session):
+    handoff = start(session)
+    handoffs.set_contact(session, handoff.id, "ann@example.org")
+    handoffs.cancel_handoff(session, handoff.id)
+    latest = handoffs.latest_handoff(session, "learner-1")
+    assert (latest.status, latest.contact) == ("cancelled", "ann@example.org")
+
+
+def test_queue_longest_waiting_first_with_last_learner_message(session):
+    first, second = start(session, "a"), start(session, "b")
+    handoffs.add_message(session, second.id, "learner", "still there?")
+    assert [(h.id, h.last_learner_message) for h in handoffs.queue(session)] == [(first.id, "hi"), (second.id, "still there?")]
+
+
+def test_purge_only_old_finished_handoffs(session):
+    old, recent, active = start(session, "a"), start(session, "b"), start(session, "c")
+    handoffs.close_handoff(session, old.id, "dana")
+    handoffs.close_handoff(session, recent.id, "dana")
+    assert handoffs.purge_closed(session, 30, now=datetime.now(timezone.utc) + timedelta(days=31)) == 2
+    assert handoffs.purge_closed(session, 30) == 0
+    assert handoffs.active_handoff(session, "c").id == active.id and handoffs.messages(session, old.id) == []
+
+
+def test_coach_passwords(session):
+    handoffs.create_coach(session, "dana", "correct horse battery")
+    assert handoffs.verify_coach(session, "dana", "correct horse battery")
+    assert not handoffs.verify_coach(session, "dana", "wrong password!")
+    assert not handoffs.verify_coach(session, "nobody", "correct horse battery")
+    with pytest.raises(ValueError):
+        handoffs.create_coach(session, "short", "abc")

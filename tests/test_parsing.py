@@ -1,0 +1,101 @@
+"""Reading what a learner asks for out of a message."""
+import pytest
+
+from bot.actions.parsing import (
+    attribute_from_text,
+    kind_from_text,
+    parse_money,
+    parse_program_filters,
+    unmatched_program_phrase,
+)
+
+TOPICS = ["safety", "ai", "generative ai", "design", "leadership"]
+
+
+@pytest.mark.parametrize(
+    "text, attribute",
+    [
+        ("What is the cost of Introduction to Generative AI?", "cost"),
+        ("how much is it", "cost"),
+        ("what's the tuition for the Behavioral Statistics certificate", "cost"),
+        ("is Introduction to CAD & Fusion 360 online?", "format"),
+        ("is the lockout training in-person", "format"),
+        ("how long is the CAD course", "duration"),
+        ("how many days does it take", "duration"),
+        ("who is it for", "audience"),
+        ("who can benefit from design for delight", "audience"),
+        ("can anyone take the critical thinking course", "eligibility"),
+        ("what are the prerequisites", "eligibility"),
+        ("how many credits is it", "credits"),
+        ("does it stack into a certificate", "stacking"),
+        ("is financial aid available for it", "aid"),
+        ("tell me about Design for Delight", "overview"),
+        ("and the design one?", None),
+        ("Design for Delight", None),
+    ],
+)
+def test_attribute_from_text(text, attribute):
+    assert attribute_from_text(text) == attribute
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("how much is the astrophysics microcredential", "astrophysics"),
+        ("is the marine biology certificate online", "marine biology"),
+        ("what is the cost of the course", None),
+        ("what does it cost", None),
+        ("how much is the online course", None),
+        ("price of the <script>alert(1)</script> course", None),
+        ("how long is the Nursing-101 program", "nursing-101"),
+    ],
+)
+def test_unmatched_program_phrase_keeps_only_naming_words(text, phrase):
+    assert unmatched_program_phrase(text) == phrase
+
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("around $150", 150),
+        ("$1.5k", 1500),
+        ("$ 1,200", 1200),
+        ("under two hundred dollars", 200),
+        ("300 bucks", 300),
+        ("I have 3 kids", None),
+        ("no money talk", None),
+    ],
+)
+def test_parse_money(text, amount):
+    assert parse_money(text) == amount
+
+
+def test_filters_from_a_combined_request():
+    selection = parse_program_filters("anything in person under $100 about safety?", TOPICS)
+    assert (selection.max_cost, selection.delivery_format, selection.topic) == (100, "in_person", "safety")
+    assert selection.kind is None
+
+
+def test_filters_prefer_the_longest_topic_and_read_the_kind():
+    selection = parse_program_filters("which microcredentials about generative ai cost less than $120", TOPICS)
+    assert (selection.kind, selection.topic, selection.max_cost) == ("micro-credential", "generative ai", 120)
+
+
+def test_superlative_asks_for_one_sorted_result():
+    selection = parse_program_filters("what's the cheapest microcredential?", TOPICS)
+    assert (selection.order_by, selection.limit) == ("cost", 1)
+    assert parse_program_filters("show me the shortest courses", TOPICS).order_by == "duration"
+
+
+def test_level_is_not_confused_by_undergraduate():
+    assert parse_program_filters("list undergraduate degrees", TOPICS).level == "undergraduate"
+    assert parse_program_filters("list graduate certificates", TOPICS).level == "graduate"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("list your microcredentials", "micro-credential"), ("any certs?", "certificate"),
+     ("which degrees", "degree"), ("certificate or micro-credential?", None), ("what do you offer", None)],
+)
+def test_kind_from_text(text, kind):
+    assert kind_from_text(text) == kind

@@ -1,0 +1,77 @@
+"""The two small policies: a reply after a failed custom action, and quiet relaying during a handoff."""
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies.handoff import HandoffPolicy
+from bot.policies.reply_guard import ReplyGuardPolicy, custom_action_failed_silently
+
+DOMAIN = Domain.from_dict({
+    "intents": ["ask_program"],
+    "slots": {"handoff_active": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}},
+    "actions": ["action_answer_program", "action_relay_to_coach"],
+    "responses": {"utter_technical_problem": [{"text": "sorry"}]},
+})
+
+
+def tracker(*events):
+    return DialogueStateTracker.from_events("learner", [ActionExecuted("action_listen"), *events], DOMAIN.slots)
+
+
+def predicted(policy_class, state):
+    policy = policy_class(policy_class.get_default_config(), None, None, _Context())
+    prediction = policy.predict_action_probabilities(state, DOMAIN)
+    best = max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
+    return DOMAIN.action_names_or_texts[best] if prediction.probabilities[best] > 0 else None
+
+
+class _Context:
+    is_finetuning = False
+
+
+def test_failed_custom_action_is_detected():
+    failed = tracker(UserUttered("how much?", input_channel="rest"), ActionExecuted("action_answer_program"))
+    assert custom_action_failed_silently(failed)
+    assert predicted(ReplyGuardPolicy, failed) == "utter_technical_problem"
+
+
+def test_action_that_answered_is_left_alone():
+    answered = tracker(UserUttered("how much?", input_channel="rest"), ActionExecuted("action_answer_program"), BotUttered("$10"))
+    assert not custom_action_failed_silently(answered)
+    assert predicted(ReplyGuardPolicy, answered) is None
+
+
+def test_quiet_action_that_left_an_event_is_left_alone():
+    quiet = tracker(UserUttered("hi coach", input_channel="rest"), ActionExecuted("action_relay_to_coach"), SlotSet("handoff_active", True))
+    assert not custom_action_failed_silently(quiet)
+
+
+def test_story_replay_is_not_a_failure():
+    replayed = tracker(UserUttered("how much?"), ActionExecuted("action_answer_program"))
+    assert not custom_action_failed_silently(replayed)
+
+
+def test_apology_ends_the_turn():
+    ended = tracker(UserUttered("how much?", input_channel="rest"), ActionExecuted("utter_technical_problem"))
+    assert predicted(ReplyGuardPolicy, ended) == "action_listen"
+
+
+def test_open_handoff_relays_every_message():
+    state = DialogueStateTracker.from_events(
+        "learner", [SlotSet("handoff_active", True), ActionExecuted("action_listen"), UserUttered("are you there?")],
+        DOMAIN.slots)
+    assert predicted(HandoffPolicy, state) == "action_relay_to_coach"
+
+
+def test_no_relay_without_a_handoff_or_inside_a_form():
+    assert predicted(HandoffPolicy, tracker(UserUttered("hello"))) is None
+    in_form = DialogueStateTracker.from_events(
+        "learner", [SlotSet("handoff_active", True), ActiveLoop("callback_form"), ActionExecuted("action_listen"),
+                    UserUttered("me@example.com")], DOMAIN.slots)
+    assert predicted(HandoffPolicy, in_form) is None
+
+
+def test_relaying_ends_the_turn():
+    relayed = tracker(SlotSet("handoff_active", True), UserUttered("hi coach", input_channel="rest"),
+                      ActionExecuted("action_relay_to_coach", policy="HandoffPolicy"), SlotSet("handoff_active", True))
+    assert predicted(HandoffPolicy, relayed) == "action_listen"

@@ -1,0 +1,128 @@
+"""The catalog actions against a real, seeded database (SQLite, and PostgreSQL when reachable)."""
+import pytest
+from rasa_sdk.events import SlotSet
+
+from bot.actions.program_actions import (
+    ActionAnswerFaq,
+    ActionAnswerProgram,
+    ActionComparePrograms,
+    ActionListPrograms,
+)
+from tests.actions_support import program_entity, responses, run, tracker_for
+
+
+@pytest.fixture(autouse=True)
+def catalog(seeded_url, monkeypatch):
+    monkeypatch.setenv("CATALOG_DB_URL", seeded_url)
+
+
+def test_cost_of_a_named_program():
+    messages, events = run(ActionAnswerProgram(), tracker_for(
+        "What is the cost of Introduction to Generative AI?", entities=[program_entity("Introduction to Generative AI")]))
+    assert responses(messages) == ["utter_program_cost"]
+    assert messages[0]["cost"] == "$10"
+    assert SlotSet("program", "introduction-to-generative-ai") in events
+
+
+def test_misspelled_name_is_found_without_an_entity():
+    messages, _ = run(ActionAnswerProgram(), tracker_for("whats the price of the generativ ai corse"))
+    assert messages[0]["cost"] == "$10"
+
+
+def test_missing_figure_is_never_invented():
+    messages, _ = run(ActionAnswerProgram(), tracker_for(
+        "what's the tuition for the Behavioral Statistics certificate",
+        entities=[program_entity("Behavioral Statistics certificate")]))
+    assert responses(messages) == ["utter_program_fact_unknown"]
+    assert messages[0]["attribute"] == "price"
+    assert "$" not in str(messages)
+
+
+def test_unknown_program_is_named_back_safely():
+    messages, _ = run(ActionAnswerProgram(), tracker_for("how much is the astrophysics microcredential"))
+    assert responses(messages) == ["utter_program_not_found"]
+    assert messages[0]["phrase"] == "astrophysics"
+
+
+def test_follow_up_uses_the_remembered_program():
+    messages, _ = run(ActionAnswerProgram(), tracker_for(
+        "what does it cost", slots={"program": "design-for-delight-innovation-explorer"}))
+    assert messages[0]["cost"] == "$150"
+
+
+def test_new_program_repeats_the_previous_question():
+    messages, events = run(ActionAnswerProgram(), tracker_for(
+        "and the lockout one?", slots={"program": "introduction-to-generative-ai", "program_attribute": "cost"}))
+    assert messages[0]["cost"] == "$99"
+    assert SlotSet("program", "lockout-tagout-safety-training") in events
+
+
+def test_partial_name_matching_two_programs_offers_a_choice():
+    messages, _ = run(ActionAnswerProgram(), tracker_for("and the design one?", slots={"program_attribute": "cost"}))
+    assert responses(messages) == ["utter_program_ambiguous"]
+    titles = {button["title"] for button in messages[0]["buttons"]}
+    assert any("Design for Delight" in t for t in titles) and any("CAD" in t or "Computer-Aided" in t for t in titles)
+
+
+def test_format_and_duration_of_the_cad_course():
+    entity = [program_entity("Introduction to CAD & Fusion 360")]
+    messages, _ = run(ActionAnswerProgram(), tracker_for("is Introduction to CAD & Fusion 360 online?", entities=entity))
+    assert messages[0]["delivery_format"] == "in person"
+    messages, _ = run(ActionAnswerProgram(), tracker_for("how long is Introduction to CAD & Fusion 360", entities=entity))
+    assert messages[0]["duration"] == "4 days"
+
+
+def test_no_program_and_no_context_asks_which():
+    messages, _ = run(ActionAnswerProgram(), tracker_for("how much is it"))
+    assert responses(messages) == ["utter_ask_which_program"]
+
+
+def test_faq_answer_unless_a_program_is_named():
+    messages, _ = run(ActionAnswerFaq(), tracker_for(
+        "are microcredentials cheaper", intent="faq", faq_response="utter_faq/compare_cost"))
+    assert responses(messages) == ["utter_faq/compare_cost"]
+    messages, _ = run(ActionAnswerFaq(), tracker_for(
+        "how much is Lockout/Tagout Safety Training", intent="faq", faq_response="utter_faq/compare_cost",
+        entities=[program_entity("Lockout/Tagout Safety Training")]))
+    assert messages[0]["cost"] == "$99"
+
+
+def test_list_under_a_budget():
+    messages, _ = run(ActionListPrograms(), tracker_for("which microcredentials cost less than $120", intent="list_programs"))
+    lines = messages[0]["lines"]
+    assert "Generative AI" in lines and "Lockout" in lines and "Critical Thinking" in lines
+    assert "$350" not in lines and "$150" not in lines
+
+
+def test_list_with_format_topic_and_price():
+    messages, _ = run(ActionListPrograms(), tracker_for("anything in person under $100 about safety?", intent="list_programs"))
+    assert messages[0]["lines"].count("•") == 1 and "Lockout" in messages[0]["lines"]
+
+
+def test_cheapest_is_claimed_only_among_listed_prices():
+    messages, _ = run(ActionListPrograms(), tracker_for("what's the cheapest microcredential", intent="list_programs"))
+    assert messages[0]["lines"].count("•") == 1 and "$10" in messages[0]["lines"]
+    assert "listed price" in messages[0]["heading"]
+
+
+def test_list_with_nothing_matching():
+    messages, _ = run(ActionListPrograms(), tracker_for("degrees under $5", intent="list_programs"))
+    assert responses(messages) == ["utter_program_list_empty"]
+
+
+def test_compare_two_programs():
+    messages, _ = run(ActionComparePrograms(), tracker_for(
+        "compare gen ai and design for delight", intent="compare_programs",
+        entities=[program_entity("gen ai"), program_entity("design for delight")]))
+    assert "$10" in messages[0]["lines"] and "$150" in messages[0]["lines"]
+
+
+def test_compare_needs_two():
+    messages, _ = run(ActionComparePrograms(), tracker_for("compare them", intent="compare_programs"))
+    assert responses(messages) == ["utter_compare_needs_two"]
+
+
+def test_database_down_gives_a_clear_answer(monkeypatch):
+    monkeypatch.setenv("CATALOG_DB_URL", "postgresql+psycopg2://postgres@127.0.0.1:1/nowhere?connect_timeout=2")
+    messages, events = run(ActionAnswerProgram(), tracker_for("how much is the gen ai course"))
+    assert responses(messages) == ["utter_catalog_unavailable"] and events == []
