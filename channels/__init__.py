@@ -1,0 +1,1 @@
+"""Everything that talks to people: Rasa input channels, the coach desk and the website."""

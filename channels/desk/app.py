@@ -1,0 +1,103 @@
+"""The coach desk's aiohttp application: resources, state and the background housekeeping."""
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+import aiohttp
+import jinja2
+from aiohttp import web
+
+from catalog_db import handoffs
+from catalog_db.engine import create_schema, get_engine, make_session
+from channels.config import ServerConfig
+from channels.desk.keys import config_key, http_key, templates_key
+from channels.desk.routes import setup_routes
+
+logger = logging.getLogger(__name__)
+
+PURGE_SECONDS = 3600
+ROUND_SECONDS = 5  # how soon a new handoff reaches the coaches' Slack channel
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+async def database(app: web.Application) -> AsyncIterator[None]:
+    engine = get_engine(app[config_key].database_url)
+    create_schema(engine)
+    yield
+    engine.dispose()
+
+
+async def http_client(app: web.Application) -> AsyncIterator[None]:
+    async with aiohttp.ClientSession() as client:
+        app[http_key] = client
+        yield
+
+
+async def announce_new_handoffs(app: web.Application) -> None:
+    """Post each new handoff to the coaches' Slack channel, when one is configured."""
+    config = app[config_key]
+    if not config.slack_webhook_url:
+        return
+    with make_session(config.database_url) as session, session.begin():
+        for handoff in handoffs.unannounced(session):
+            text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
+                    f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
+            try:
+                async with app[http_key].post(config.slack_webhook_url, json={"text": text},
+                                              timeout=aiohttp.ClientTimeout(total=10)) as response:
+                    response.raise_for_status()
+            except (aiohttp.ClientError, TimeoutError) as error:
+                logger.error("could not post handoff %s to Slack: %s", handoff.id, error)
+                return  # try again on the next round
+            handoffs.mark_announced(session, handoff.id)
+
+
+def purge_old_transcripts(config: ServerConfig) -> int:
+    with make_session(config.database_url) as session, session.begin():
+        return handoffs.purge_closed(session, config.retention_days)
+
+
+async def housekeeping(app: web.Application) -> AsyncIterator[None]:
+    """Hourly: delete closed transcripts past retention; every few seconds: announce new handoffs."""
+    async def loop() -> None:
+        since_purge = PURGE_SECONDS
+        while True:
+            try:
+                if since_purge >= PURGE_SECONDS:
+                    removed = purge_old_transcripts(app[config_key])
+                    if removed:
+                        logger.info("deleted %d closed handoffs past retention", removed)
+                    since_purge = 0
+                await announce_new_handoffs(app)
+            except Exception:  # keep the desk up; the next round tries again
+                logger.exception("desk housekeeping failed")
+            await asyncio.sleep(ROUND_SECONDS)
+            since_purge += ROUND_SECONDS
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def create_desk_app(config: ServerConfig) -> web.Application:
+    if not config.session_secret:
+        raise ValueError("DESK_SESSION_SECRET is empty: the desk will not sign sessions without a secret")
+    app = web.Application(middlewares=[security_headers])
+    app[config_key] = config
+    app[templates_key] = jinja2.Environment(
+        loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
+    app.cleanup_ctx.extend([database, http_client, housekeeping])
+    setup_routes(app)
+    return app

@@ -1,0 +1,10 @@
+"""Typed keys for the state the desk keeps on its application."""
+import aiohttp
+import jinja2
+from aiohttp import web
+
+from channels.config import ServerConfig
+
+config_key = web.AppKey("config", ServerConfig)
+templates_key = web.AppKey("templates", jinja2.Environment)
+http_key = web.AppKey("http", aiohttp.ClientSession)

@@ -1,0 +1,1 @@
+"""The institution's website with the chat widget in the corner."""
