@@ -1,0 +1,70 @@
+"""The two people of a handoff: a learner on the website's socket.io channel and a coach on the desk."""
+import asyncio
+import http.cookiejar
+import re
+import urllib.parse
+import urllib.request
+import uuid
+
+import socketio
+
+PASSWORD = "correct horse battery"
+
+
+class Learner:
+    """The website widget's side of Rasa's socket.io protocol."""
+
+    def __init__(self, url: str):
+        self.url, self.session_id = url, uuid.uuid4().hex
+        self.client = socketio.AsyncClient()
+        self.inbox: asyncio.Queue = asyncio.Queue()
+        self.client.on("bot_uttered", self.inbox.put_nowait)
+
+    async def connect(self) -> None:
+        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])  # engineio's websocket client needs a newer aiohttp than Rasa pins
+        await self.client.emit("session_request", {"session_id": self.session_id})
+        await asyncio.sleep(0.3)
+
+    async def say(self, text: str) -> None:
+        await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+
+    async def hear(self, pattern: str, timeout: float = 15) -> str:
+        """Wait for a bot message matching the pattern; earlier messages are skipped."""
+        async def wait() -> str:
+            while True:
+                message = await self.inbox.get()
+                if re.search(pattern, message.get("text") or "", re.I):
+                    return message["text"]
+        return await asyncio.wait_for(wait(), timeout)
+
+    async def silence(self, seconds: float = 1.5) -> list:
+        await asyncio.sleep(seconds)
+        heard = []
+        while not self.inbox.empty():
+            heard.append(self.inbox.get_nowait())
+        return heard
+
+
+class Coach:
+    """A coach in a browser session on the desk, through plain HTTP with cookies."""
+
+    def __init__(self, desk_url: str):
+        self.desk = desk_url.rstrip("/") + "/desk"
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.desk + path, timeout=10) as response:
+            return response.read().decode()
+
+    def post(self, path: str, **fields: str) -> str:
+        data = urllib.parse.urlencode(fields).encode()
+        with self.opener.open(self.desk + path, data=data, timeout=15) as response:
+            return response.read().decode()
+
+    @staticmethod
+    def csrf(html: str) -> str:
+        return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+    def sign_in(self) -> None:
+        page = self.post("/login", username="coach-e2e", password=PASSWORD, csrf=self.csrf(self.get("/login")))
+        assert "Waiting learners" in page
