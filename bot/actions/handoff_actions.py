@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -115,6 +115,15 @@ class ActionHandoff(Action):
         return events
 
 
+def back_to_listening() -> EventType:
+    """Ends an action the desk runs through Rasa's /execute endpoint.
+
+    /execute runs one action and stops, leaving it as the conversation's latest action; rules and
+    HandoffPolicy expect a learner message to follow `action_listen`, as after every ordinary turn.
+    """
+    return ActionExecuted("action_listen")
+
+
 def relay_pending_coach_messages(dispatcher: CollectingDispatcher, session, handoff_id: int) -> None:
     pending = handoffs.undelivered_coach_messages(session, handoff_id)
     for message in pending:
@@ -163,12 +172,12 @@ class ActionDeliverCoachMessages(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS:
-            return []  # delivered with the learner's next message instead
+            return [back_to_listening()]  # delivered with the learner's next message instead
         with handoff_session() as session, session.begin():
             handoff = handoffs.latest_handoff(session, tracker.sender_id)
             if handoff is not None:
                 relay_pending_coach_messages(dispatcher, session, handoff.id)
-        return []
+        return [back_to_listening()]
 
 
 class ActionHandoffClosed(Action):
@@ -179,13 +188,14 @@ class ActionHandoffClosed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS:
-            return []  # the learner's next message finds the handoff closed (ActionRelayToCoach)
+            # The learner's next message finds the handoff closed (ActionRelayToCoach).
+            return [back_to_listening()]
         with handoff_session() as session, session.begin():
             handoff = handoffs.latest_handoff(session, tracker.sender_id)
             if handoff is not None:
                 relay_pending_coach_messages(dispatcher, session, handoff.id)
         dispatcher.utter_message(response="utter_handoff_ended")
-        return [SlotSet("handoff_active", False)]
+        return [SlotSet("handoff_active", False), back_to_listening()]
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

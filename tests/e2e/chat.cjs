@@ -8,11 +8,20 @@ const [siteUrl, shotDir] = process.argv.slice(2);
 const report = (step, data = {}) => console.log(JSON.stringify({ step, ...data }));
 const stdinLines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
+// Locators wait from Playwright's own world: a waitForFunction predicate would be evaluated as a
+// string inside the page, which the site's Content-Security-Policy (rightly) forbids.
+const botSaying = (page, pattern) => page.locator(".rw-response", { hasText: new RegExp(pattern, "i") });
+
+async function waitForText(page, pattern) {
+  await botSaying(page, pattern).first().waitFor({ timeout: 20000 });
+}
+
+// Waits for a new bot message matching `expected`, not one already on screen.
 async function ask(page, text, expected) {
+  const before = await botSaying(page, expected).count();
   await page.fill(".rw-new-message", text);
   await page.keyboard.press("Enter");
-  await page.waitForFunction((pattern) => new RegExp(pattern, "i").test(document.querySelector(".rw-messages-container")?.innerText || ""),
-                             expected, { timeout: 20000 });
+  await botSaying(page, expected).nth(before).waitFor({ timeout: 20000 });
 }
 
 (async () => {
@@ -26,15 +35,16 @@ async function ask(page, text, expected) {
     await page.goto(siteUrl);
     await page.click(".rw-launcher");
     await page.waitForSelector(".rw-new-message");
-    await page.waitForFunction(() => /welcome/i.test(document.querySelector(".rw-messages-container")?.innerText || ""), null, { timeout: 20000 });
+    await waitForText(page, "welcome");
     report("greeting", { buttons: await page.locator(".rw-reply").allInnerTexts() });
+
+    // Quick replies belong to the newest message only: click the greeting's before typing anything.
+    await page.locator(".rw-reply", { hasText: "List micro-credentials" }).first().click();
+    await waitForText(page, "Lockout");
+    report("button_clicked");
 
     await ask(page, "How much is Introduction to Generative AI?", "\\$10");
     report("catalog_answer");
-
-    await page.locator(".rw-reply", { hasText: "List micro-credentials" }).first().click();
-    await page.waitForFunction(() => /Lockout/i.test(document.querySelector(".rw-messages-container")?.innerText || ""), null, { timeout: 20000 });
-    report("button_clicked");
     await page.screenshot({ path: `${shotDir}/desktop.png` });
 
     const label = await page.getAttribute(".rw-new-message", "aria-label");
@@ -44,14 +54,14 @@ async function ask(page, text, expected) {
     await page.reload();
     await page.waitForSelector(".rw-launcher, .rw-new-message");
     if (!(await page.isVisible(".rw-new-message"))) await page.click(".rw-launcher");
-    await page.waitForFunction(() => /\$10/.test(document.querySelector(".rw-messages-container")?.innerText || ""), null, { timeout: 20000 });
+    await waitForText(page, "\\$10");
     report("history_after_reload");
 
     await ask(page, "I want to talk to a human", "coach");
     const session = await page.evaluate(() => JSON.parse(localStorage.getItem("chat_session") || "{}").session_id);
     report("handoff", { session });
     await stdinLines.next(); // the coach has replied
-    await page.waitForFunction(() => /How can I help/i.test(document.querySelector(".rw-messages-container")?.innerText || ""), null, { timeout: 20000 });
+    await waitForText(page, "How can I help");
     report("coach_reply_live");
     await page.screenshot({ path: `${shotDir}/handoff.png` });
 

@@ -1,0 +1,75 @@
+"""The handoff actions against a real handoff store (a fresh SQLite file per test)."""
+import pytest
+
+from bot.actions.handoff_actions import (
+    ActionDeliverCoachMessages,
+    ActionHandoff,
+    ActionHandoffClosed,
+    ActionRelayToCoach,
+)
+from catalog_db import handoffs
+from catalog_db.engine import create_schema, get_engine, make_session
+from tests.actions_support import responses, run, tracker_for
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """The URL of an empty handoff database the actions use through HANDOFF_DB_URL."""
+    url = f"sqlite:///{tmp_path / 'handoffs.sqlite3'}"
+    create_schema(get_engine(url))
+    monkeypatch.setenv("HANDOFF_DB_URL", url)
+    monkeypatch.setenv("COACH_HOURS", "Mon-Sun 00:00-24:00")
+    return url
+
+
+def handoff_for(url, sender="learner-1"):
+    with make_session(url) as session:
+        return handoffs.active_handoff(session, sender)
+
+
+def test_handoff_is_stored_before_the_learner_is_told(store):
+    messages, events = run(ActionHandoff(), tracker_for("talk to a human", intent="request_human", channel="socketio"))
+    handoff = handoff_for(store)
+    assert handoff is not None and handoff.channel == "socketio" and handoff.reason == "asked for a person"
+    assert responses(messages) == ["utter_handoff_started"]
+    assert {"event": "slot", "name": "handoff_active", "value": True, "timestamp": None} in events
+
+
+def test_learner_message_goes_to_the_coach_quietly(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
+    messages, events = run(ActionRelayToCoach(), tracker_for("can I get financial aid?", channel="socketio"))
+    assert messages == []
+    assert events, "a quiet relay still leaves an event, or ReplyGuardPolicy would apologise"
+    with make_session(store) as session:
+        texts = [m.text for m in handoffs.messages(session, handoff_for(store).id)]
+    assert texts[-1] == "can I get financial aid?"
+
+
+def test_coach_reply_is_pushed_once_and_the_conversation_listens_again(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
+    with make_session(store) as session, session.begin():
+        handoffs.add_message(session, handoff_for(store).id, "coach", "Hi, I'm Sam.", author="sam")
+    pushed = tracker_for("talk to a human", channel="socketio")
+    messages, events = run(ActionDeliverCoachMessages(), pushed)
+    assert [(m["response"], m["text"]) for m in messages] == [("utter_coach_message", "Hi, I'm Sam.")]
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+    assert run(ActionDeliverCoachMessages(), pushed)[0] == []
+
+
+def test_closing_hands_back_to_the_assistant(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
+    with make_session(store) as session, session.begin():
+        handoffs.close_handoff(session, handoff_for(store).id, "sam")
+    messages, events = run(ActionHandoffClosed(), tracker_for("talk to a human", channel="socketio"))
+    assert responses(messages) == ["utter_handoff_ended"]
+    assert {"event": "slot", "name": "handoff_active", "value": False, "timestamp": None} in events
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+
+
+def test_rest_learners_get_coach_replies_with_their_next_message(store):
+    run(ActionHandoff(), tracker_for("talk to a human"))
+    with make_session(store) as session, session.begin():
+        handoffs.add_message(session, handoff_for(store).id, "coach", "Hello from a coach", author="sam")
+    assert run(ActionDeliverCoachMessages(), tracker_for("x"))[0] == []  # REST cannot be pushed to
+    messages, _ = run(ActionRelayToCoach(), tracker_for("still there?"))
+    assert [m["text"] for m in messages] == ["Hello from a coach"]
