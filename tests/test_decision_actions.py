@@ -61,6 +61,22 @@ def test_a_question_leaves_the_form():
     assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]
 
 
+@pytest.mark.parametrize("text, slot", [
+    ("I have two kids and work full time", "obligations"),
+    ("no I don't need aid", "budget"),
+    ("I have a bachelor's in biology", "education"),
+])
+def test_a_situation_statement_stays_even_when_taken_for_a_question(text, slot):
+    _, events = validate(text, slots={"requested_slot": "budget", "learning_goal": "ai"}, intent="faq", confidence=0.95)
+    assert slot in slot_values(events)
+
+
+@pytest.mark.parametrize("text", ["is financial aid available for certificates", "can I do it in 5 hours a week"])
+def test_a_question_without_a_question_mark_still_leaves(text):
+    _, events = validate(text, slots={"requested_slot": "obligations"}, intent="faq", confidence=0.95)
+    assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]
+
+
 def test_stop_leaves_the_form():
     _, events = validate("never mind", slots={"requested_slot": "budget"}, intent="stop")
     assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]

@@ -1,5 +1,6 @@
 """The "which path suits me?" conversation: the decision form's validation and the recommendation."""
 import logging
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -38,14 +39,36 @@ def merge(old: Any, new: Any) -> Any:
     return new
 
 
+# Chat questions often come without a question mark ("is aid available for certificates").
+QUESTION = re.compile(
+    r"\?|^\s*(?:what|how|which|who|whom|why|when|where|is|are|am|can|could|do|does|did|will|would|should|"
+    r"tell me|explain|compare|list|show me)\b", re.IGNORECASE)
+
+
+def tells_situation(text: str, topics: List[str]) -> bool:
+    """A statement about the learner's time, family, money or schooling ("I have two kids").
+
+    A subject alone does not count: questions about programs name subjects too.
+    """
+    facts = read_situation(text, topics)
+    facts.pop("learning_goal", None)
+    return bool(facts) and not QUESTION.search(text)
+
+
 def leaves_form(tracker: Tracker, text: str, topics: List[str]) -> bool:
-    """A stop word, or a confident question that does not answer the question asked."""
+    """A stop word, or a confident question that does not answer the question asked.
+
+    The classifier may take an answer for a question ("I have two kids and work full time" reads
+    a lot like the FAQ about time), so what the parsers find in the message has the last word.
+    """
     if is_stop(text):
         return True
     intent = tracker.latest_message.get("intent", {})
     confident = intent.get("name") in LEAVING_INTENTS and intent.get("confidence", 0) >= LEAVING_CONFIDENCE
+    if not confident or tells_situation(text, topics):
+        return False
     # A confident question ("how much is the AI course?") leaves even if it mentions a subject.
-    return confident and ("?" in text or read_answer(tracker.get_slot("requested_slot"), text, topics) is None)
+    return "?" in text or read_answer(tracker.get_slot("requested_slot"), text, topics) is None
 
 
 def catalog_topics() -> List[str]:
