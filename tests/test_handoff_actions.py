@@ -3,6 +3,7 @@ import pytest
 
 from bot.actions.handoff_actions import (
     ActionDeliverCoachMessages,
+    ActionFallback,
     ActionHandoff,
     ActionHandoffClosed,
     ActionRelayToCoach,
@@ -73,3 +74,22 @@ def test_rest_learners_get_coach_replies_with_their_next_message(store):
     assert run(ActionDeliverCoachMessages(), tracker_for("x"))[0] == []  # REST cannot be pushed to
     messages, _ = run(ActionRelayToCoach(), tracker_for("still there?"))
     assert [m["text"] for m in messages] == ["Hello from a coach"]
+
+
+def fallback_tracker(count: int):
+    misunderstood = {"event": "user", "text": "blorp", "input_channel": "rest", "timestamp": 1_700_000_000,
+                     "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    return tracker_for("blorp", intent="nlu_fallback", events=[misunderstood] * count)
+
+
+def test_first_misunderstanding_asks_to_rephrase(store):
+    messages, events = run(ActionFallback(), fallback_tracker(1))
+    assert responses(messages) == ["utter_default"] and events == []
+    assert handoff_for(store) is None
+
+
+def test_second_misunderstanding_in_a_row_hands_off_in_the_same_action(store):
+    messages, events = run(ActionFallback(), fallback_tracker(2))
+    assert responses(messages) == ["utter_handoff_after_fallbacks", "utter_handoff_started"]
+    assert handoff_for(store).reason == "the assistant did not understand twice in a row"
+    assert not [e for e in events if e["event"] == "followup"]

@@ -82,37 +82,42 @@ def handoff_reason(tracker: Tracker) -> str:
     return "asked for a person"
 
 
-class ActionHandoff(Action):
+def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Stores the handoff with the whole transcript, then tells the learner what happens next."""
+    try:
+        with handoff_session() as session, session.begin():
+            handoffs.open_handoff(
+                session,
+                sender_id=tracker.sender_id,
+                channel=tracker.get_latest_input_channel() or "unknown",
+                reason=handoff_reason(tracker),
+                summary=summary(tracker),
+                transcript=transcript(tracker),
+            )
+    except SQLAlchemyError as error:
+        logger.error("could not store a handoff for %s: %s", tracker.sender_id, error)
+        dispatcher.utter_message(response="utter_handoff_failed")
+        return []
+    hours = CoachingHours.from_env()
+    now = datetime.now(timezone.utc)
+    is_open, reopens = hours.status(now)
+    events: List[EventType] = [SlotSet("handoff_active", True)]
+    if is_open:
+        dispatcher.utter_message(response="utter_handoff_started", minutes=TYPICAL_WAIT_MINUTES)
+    else:
+        dispatcher.utter_message(response="utter_handoff_after_hours", reopens=describe_reopening(reopens, now))
+        events.append(FollowupAction("callback_form"))
+    return events
+
+
+class ActionHandoff(Action):
+    """Hands the conversation to a coach when the learner asks or accepts the offer."""
 
     def name(self) -> str:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        try:
-            with handoff_session() as session, session.begin():
-                handoffs.open_handoff(
-                    session,
-                    sender_id=tracker.sender_id,
-                    channel=tracker.get_latest_input_channel() or "unknown",
-                    reason=handoff_reason(tracker),
-                    summary=summary(tracker),
-                    transcript=transcript(tracker),
-                )
-        except SQLAlchemyError as error:
-            logger.error("could not store a handoff for %s: %s", tracker.sender_id, error)
-            dispatcher.utter_message(response="utter_handoff_failed")
-            return []
-        hours = CoachingHours.from_env()
-        now = datetime.now(timezone.utc)
-        is_open, reopens = hours.status(now)
-        events: List[EventType] = [SlotSet("handoff_active", True)]
-        if is_open:
-            dispatcher.utter_message(response="utter_handoff_started", minutes=TYPICAL_WAIT_MINUTES)
-        else:
-            dispatcher.utter_message(response="utter_handoff_after_hours", reopens=describe_reopening(reopens, now))
-            events.append(FollowupAction("callback_form"))
-        return events
+        return hand_off(dispatcher, tracker)
 
 
 def back_to_listening() -> EventType:
@@ -272,7 +277,10 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if consecutive_fallbacks(tracker) >= 2:
+            # Handed off here rather than through a follow-up action: no rule follows
+            # action_fallback with action_handoff, so Rasa's core fallback would answer next
+            # and revert the message that opened the handoff.
             dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-            return [FollowupAction("action_handoff")]
+            return hand_off(dispatcher, tracker)
         dispatcher.utter_message(response="utter_default")
         return []

@@ -32,3 +32,13 @@ def test_program_facts_are_never_invented(stack):
     sender = f"facts-{uuid.uuid4().hex[:8]}"
     reply = stack.reply(sender, "how much does the Master of Science in Physics cost?")
     assert "$" not in reply and "coach" in reply.lower()
+
+
+def test_a_run_of_garbage_in_one_conversation_hands_off_once_and_then_stays_with_the_coach(stack):
+    sender = f"garbage-{uuid.uuid4().hex[:8]}"
+    stack.say(sender, "")
+    handed = stack.reply(sender, "   ")
+    assert "coach" in handed.lower()
+    assert "not sure I understood" not in handed  # no core fallback undoing the handoff
+    # The handoff holds: what follows goes to the coach, quietly.
+    assert stack.say(sender, "😀😀😀") == []
