@@ -82,6 +82,11 @@ class Stack:
         self.rasa = Service("rasa", self.env, f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", log_dir)
         self.web = Service("web", self.env, f"http://127.0.0.1:{self.web_port}/", log_dir)
 
+    def with_env(self, **values: str) -> "Stack":
+        """More environment for the services, such as URLs naming the ports chosen above; before start()."""
+        self.env.update(values)  # the services share this dict
+        return self
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"

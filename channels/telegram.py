@@ -1,0 +1,160 @@
+"""Telegram: Rasa's Telegram connector, configured from the environment, with the webhook secret required.
+
+Mounted at /webhooks/telegram/webhook. Telegram sends the secret given to setWebhook in the
+X-Telegram-Bot-Api-Secret-Token header of every update; an update without it is refused before it
+reaches the assistant. The conversation ID is the Telegram chat ID.
+"""
+import hmac
+import json
+import logging
+import os
+import re
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+
+from aiogram.bot.api import TelegramAPIServer
+from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.exceptions import TelegramAPIError, ValidationError
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.unavailable import UnavailableChannel
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
+REMEMBERED_KEYBOARDS = 10_000  # chats whose latest keyboard is kept, least recently used dropped first
+
+
+class TelegramReplies(TelegramOutput):
+    """Rasa's Telegram output through a configurable API URL, with buttons as a reply keyboard.
+
+    A reply keyboard sends the tapped button's title as an ordinary message, so the latest
+    keyboard of each chat is remembered to turn the title back into the button's payload.
+    """
+
+    def __init__(self, token: str, api_url: str) -> None:
+        super().__init__(token)
+        self.server = TelegramAPIServer.from_base(api_url)
+        self._keyboards: OrderedDict[str, Dict[str, str]] = OrderedDict()
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
+                                     **kwargs: Any) -> None:
+        keyboard = ReplyKeyboardMarkup(resize_keyboard=True, one_time_keyboard=True)
+        for button in buttons:
+            keyboard.add(KeyboardButton(button["title"]))
+        self._keyboards[str(recipient_id)] = {button["title"]: button["payload"] for button in buttons}
+        self._keyboards.move_to_end(str(recipient_id))
+        if len(self._keyboards) > REMEMBERED_KEYBOARDS:
+            self._keyboards.popitem(last=False)
+        await self.send_message(recipient_id, text, reply_markup=keyboard)
+
+    def payload_for(self, chat_id: str, text: str) -> str:
+        """The payload of the chat's keyboard button titled `text`, else the text itself."""
+        return self._keyboards.get(chat_id, {}).get(text, text)
+
+
+class TelegramChannel(TelegramInput):
+    """Rasa's Telegram connector checking the webhook secret, with /start greeting and reply keyboards."""
+
+    def __init__(self, token: str, secret_token: str, webhook_url: Optional[str] = None,
+                 bot_name: Optional[str] = None, api_url: str = DEFAULT_API_URL) -> None:
+        super().__init__(access_token=token, verify=bot_name, webhook_url=webhook_url)  # `verify`: the username
+        self.secret_token = secret_token
+        # One output for replies and for Rasa's API: it holds the HTTP session and the keyboards.
+        self.output = TelegramReplies(token, api_url)
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """Settings come from the environment; credentials.yml only names this class."""
+        return cls.from_env(os.environ)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> InputChannel:
+        """The channel from the TELEGRAM_* variables, or a closed one saying what is wrong."""
+        missing = [name for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN") if not env.get(name)]
+        if missing:
+            return UnavailableChannel(cls.name(), f"{' and '.join(missing)} not set")
+        if not SECRET_TOKEN.fullmatch(env["TELEGRAM_SECRET_TOKEN"]):
+            return UnavailableChannel(cls.name(), "TELEGRAM_SECRET_TOKEN must be 1-256 of A-Z a-z 0-9 _ -")
+        try:
+            return cls(env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_SECRET_TOKEN"],
+                       webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
+                       bot_name=(env.get("TELEGRAM_BOT_NAME") or "").lstrip("@") or None,
+                       api_url=env.get("TELEGRAM_API_URL") or DEFAULT_API_URL)
+        except ValidationError as error:
+            return UnavailableChannel(cls.name(), f"TELEGRAM_BOT_TOKEN is not a bot token ({error})")
+
+    def get_output_channel(self) -> TelegramReplies:
+        """Also what Rasa's API uses for output_channel=latest (Rasa's own would call setWebhook each time)."""
+        return self.output
+
+    async def register_webhook(self) -> None:
+        """Tell Telegram where to send updates, and the secret to send with them."""
+        if not self.webhook_url:
+            logger.info("TELEGRAM_WEBHOOK_URL not set: the Telegram webhook is left as registered before.")
+            return
+        try:
+            await self.output.request("setWebhook", {
+                "url": self.webhook_url, "secret_token": self.secret_token,
+                "allowed_updates": json.dumps(["message"]),
+            })
+        except TelegramAPIError as error:
+            logger.error("Could not register the Telegram webhook %s: %s", self.webhook_url, error)
+            return
+        logger.info("Registered the Telegram webhook %s.", self.webhook_url)
+
+    def user_text(self, text: str) -> str:
+        """The learner's words: without the bot's @name, /start as a greeting."""
+        if self.verify:
+            text = re.sub(rf"@{re.escape(self.verify)}\b", "", text, flags=re.IGNORECASE).strip()
+        if text.split(maxsplit=1)[0:1] == ["/start"]:
+            return "/greet"  # Telegram sends /start when someone opens the bot
+        return text
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        telegram_webhook = Blueprint("telegram_webhook", __name__)
+
+        @telegram_webhook.listener("after_server_start")
+        async def register(_: Sanic, __: Any) -> None:
+            await self.register_webhook()
+
+        @telegram_webhook.listener("before_server_stop")
+        async def close(_: Sanic, __: Any) -> None:
+            await self.output.session.close()
+
+        @telegram_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @telegram_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            given = request.headers.get(SECRET_HEADER)
+            if given is None:
+                logger.warning("Refused a Telegram update without %s from %s.", SECRET_HEADER, request.ip)
+                return response.text(f"Missing {SECRET_HEADER}.", status=401)
+            if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
+                logger.warning("Refused a Telegram update with a wrong %s from %s.", SECRET_HEADER, request.ip)
+                return response.text(f"Wrong {SECRET_HEADER}.", status=403)
+            update = request.json or {}
+            message = update.get("message") or {}
+            chat_id = (message.get("chat") or {}).get("id")
+            if not message.get("text") or chat_id is None:
+                return response.text("")  # stickers, photos, members joining: nothing to answer
+            chat = str(chat_id)
+            text = self.output.payload_for(chat, self.user_text(message["text"]))
+            if not text:
+                return response.text("")  # only the bot's @name
+            try:
+                await on_new_message(UserMessage(text, self.output, chat, input_channel=self.name()))
+            except Exception:
+                # Telegram re-sends an update until it gets a 2xx: one that failed once would fail again.
+                logger.exception("Could not answer Telegram update %s.", update.get("update_id"))
+            return response.text("")
+
+        return telegram_webhook

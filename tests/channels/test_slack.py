@@ -1,0 +1,191 @@
+"""The Slack channel's webhook and output against a loopback fake of Slack's Web API."""
+import asyncio
+import logging
+import time
+
+from rasa.core.channels.channel import UserMessage
+
+from channels.slack import SlackChannel, conversation_id, reply_target
+from channels.unavailable import UnavailableChannel
+from tests.chat_fakes import SLACK_SIGNING_SECRET, SLACK_TOKEN, post, slack_message, slack_signature
+
+
+def slack_env(api):
+    return {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET, "SLACK_API_URL": api.api_url}
+
+
+async def deliver(api, served, payload, **options):
+    return await asyncio.to_thread(api.deliver, served.url + "/webhook", payload, **options)
+
+
+async def test_without_token_or_secret_the_channel_answers_503_and_logs_why(serve, caplog):
+    caplog.set_level(logging.WARNING)
+    for env in ({}, {"SLACK_BOT_TOKEN": SLACK_TOKEN}, {"SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET}):
+        assert isinstance(SlackChannel.from_env(env), UnavailableChannel), env
+    channel = SlackChannel.from_env({"SLACK_BOT_TOKEN": SLACK_TOKEN})
+    served = await serve(channel)
+    status, _ = await asyncio.to_thread(post, served.url + "/webhook", b"{}", {"Content-Type": "application/json"})
+    assert status == 503
+    assert served.received == []
+    assert "SLACK_SIGNING_SECRET not set" in caplog.text
+
+
+async def test_configured_from_the_environment(slack_api):
+    channel = SlackChannel.from_env({**slack_env(slack_api), "SLACK_API_URL": slack_api.api_url.rstrip("/")})
+    assert isinstance(channel, SlackChannel)
+    assert channel.api_url == slack_api.api_url
+    assert channel.slack_signing_secret == SLACK_SIGNING_SECRET
+
+
+async def test_direct_message_is_acknowledged_and_answered_in_the_direct_message(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    status, _ = await deliver(slack_api, served, slack_message("hello", user="U1", channel="D1", ts="1.1", event_id="E1"))
+    assert status == 200
+    [message] = await served.wait_received()
+    assert (message.text, message.sender_id, message.input_channel) == ("hello", "U1_D1", "slack")
+    call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
+    assert call.params["channel"] == "D1" and call.params["text"] == "echo: hello"
+    assert "thread_ts" not in call.params
+
+
+async def test_mention_is_answered_in_a_thread_under_it(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    await deliver(slack_api, served, slack_message("how much is it?", user="U2", channel="C1", ts="10.5",
+                                                   event_id="E2", mention=True))
+    [message] = await served.wait_received()
+    assert message.text == "how much is it?"  # the mention of the app is gone
+    assert message.sender_id == "U2_C1_10.5"
+    call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
+    assert (call.params["channel"], call.params["thread_ts"]) == ("C1", "10.5")
+
+
+async def test_mention_inside_a_thread_continues_that_thread(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    await deliver(slack_api, served, slack_message("and the design one?", user="U2", channel="C1", ts="11.0",
+                                                   thread_ts="10.5", event_id="E3", mention=True))
+    [message] = await served.wait_received()
+    assert message.sender_id == "U2_C1_10.5"
+    call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
+    assert call.params["thread_ts"] == "10.5"
+
+
+async def test_forged_missing_and_old_signatures_get_401_and_never_reach_the_assistant(serve, slack_api, caplog):
+    caplog.set_level(logging.WARNING)
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    payload = slack_message("forged", user="U3", channel="D3", ts="1.2", event_id="E4")
+    now = int(time.time())
+    forged = slack_signature("not-the-secret", str(now), b"{}")
+    assert (await deliver(slack_api, served, payload, signature=forged))[0] == 401
+    assert (await deliver(slack_api, served, payload, signature=""))[0] == 401
+    assert (await deliver(slack_api, served, payload, timestamp=now - 6 * 60))[0] == 401  # a replay
+    assert (await deliver(slack_api, served, payload, timestamp=now + 6 * 60))[0] == 401
+    await asyncio.sleep(0.3)
+    assert served.received == [] and slack_api.calls == []
+    assert "Refused a Slack request" in caplog.text
+    # The same event, properly signed and fresh, goes through: the refusals were about the signature.
+    assert (await deliver(slack_api, served, payload))[0] == 200
+    await served.wait_received()
+
+
+async def test_a_retry_of_an_event_already_received_is_not_answered_twice(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    payload = slack_message("hello", user="U4", channel="D4", ts="2.1", event_id="E5")
+    assert (await deliver(slack_api, served, payload))[0] == 200
+    for number in ("1", "2"):
+        status, _ = await deliver(slack_api, served, payload,
+                                  headers={"X-Slack-Retry-Num": number, "X-Slack-Retry-Reason": "http_timeout"})
+        assert status == 200
+    await served.wait_received()
+    await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
+    await asyncio.sleep(0.5)
+    assert len(served.received) == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_retry_of_an_event_never_received_is_answered(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    payload = slack_message("hello", user="U5", channel="D5", ts="3.1", event_id="E6")
+    await deliver(slack_api, served, payload, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
+    [message] = await served.wait_received()
+    assert message.sender_id == "U5_D5"
+
+
+async def test_slack_is_answered_within_3_s_while_the_assistant_takes_longer(serve, slack_api):
+    async def slow(message: UserMessage) -> None:
+        await asyncio.sleep(3.5)
+        await message.output_channel.send_response(message.sender_id, {"text": "done"})
+
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)), bot=slow)
+    started = time.monotonic()
+    status, _ = await deliver(slack_api, served, slack_message("hi", user="U6", channel="D6", ts="4.1", event_id="E7"))
+    assert status == 200 and time.monotonic() - started < 3
+    assert slack_api.calls_to("chat.postMessage") == []  # acknowledged before the answer
+    call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage", timeout=10)
+    assert call.params["text"] == "done"
+
+
+async def test_url_verification_is_answered_with_the_challenge(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    status, body = await deliver(slack_api, served, {"type": "url_verification", "challenge": "abc123"})
+    assert (status, body) == (200, '{"challenge":"abc123"}')
+    forged = slack_signature("wrong", str(int(time.time())), b"")
+    status, _ = await deliver(slack_api, served, {"type": "url_verification", "challenge": "abc123"}, signature=forged)
+    assert status == 401
+
+
+async def test_the_apps_own_posts_and_other_channels_chatter_are_skipped(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    own = slack_message("echo: hi", user="U7", channel="D7", ts="5.1", event_id="E8")
+    own["event"]["bot_id"] = "B1"
+    chatter = slack_message("lunch?", user="U7", channel="C7", ts="5.2", event_id="E9", channel_type="channel")
+    for payload in (own, chatter):
+        assert (await deliver(slack_api, served, payload))[0] == 200
+    await asyncio.sleep(0.3)
+    assert served.received == []
+
+
+async def test_buttons_become_blocks_and_a_click_sends_the_payload(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    await deliver(slack_api, served, slack_message("show buttons", user="U8", channel="D8", ts="6.1", event_id="E10"))
+    call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
+    section, actions = call.params["blocks"]
+    assert section["text"]["text"] == "echo: show buttons"
+    assert [(e["type"], e["text"]["text"], e["value"]) for e in actions["elements"]] == [
+        ("button", "Yes, please", "/affirm"), ("button", "No, thanks", "/deny")]
+
+    click = {"type": "block_actions", "user": {"id": "U8"}, "channel": {"id": "D8"},
+             "message": {"ts": "6.2", "text": "echo: show buttons"},
+             "actions": [{"type": "button", "value": "/affirm", "action_id": "a1"}]}
+    status, _ = await asyncio.to_thread(slack_api.click, served.url + "/webhook", click)
+    assert status == 200
+    _, clicked = await served.wait_received(2)
+    assert (clicked.text, clicked.sender_id) == ("/affirm", "U8_D8")
+
+
+async def test_the_output_for_rasas_latest_channel_posts_where_the_conversation_is(slack_api):
+    channel = SlackChannel.from_env(slack_env(slack_api))
+    output = channel.get_output_channel()  # what Rasa's API builds for output_channel=latest
+    await output.send_response("U9_C9_77.7", {"text": "A coach writes in the thread."})
+    await output.send_response("U9_D9", {"text": "A coach writes in the direct message."})
+    thread, direct = slack_api.calls_to("chat.postMessage")
+    assert (thread.params["channel"], thread.params["thread_ts"]) == ("C9", "77.7")
+    assert direct.params["channel"] == "D9" and "thread_ts" not in direct.params
+
+
+async def test_a_failing_assistant_is_logged(serve, slack_api, caplog):
+    async def broken(message: UserMessage) -> None:
+        raise RuntimeError("tracker store down")
+
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)), bot=broken)
+    await deliver(slack_api, served, slack_message("hi", user="U10", channel="D10", ts="7.1", event_id="E11"))
+    await served.wait_received()
+    await asyncio.sleep(0.2)
+    assert "Could not answer a Slack message" in caplog.text and "tracker store down" in caplog.text
+
+
+def test_conversation_ids_name_the_place_to_reply():
+    assert conversation_id("U1", "D1", None) == "U1_D1"
+    assert conversation_id("U1", "C1", "10.5") == "U1_C1_10.5"
+    assert reply_target("U1_D1") == ("D1", None)
+    assert reply_target("U1_C1_10.5") == ("C1", "10.5")
+    assert reply_target("C1") == ("C1", None)

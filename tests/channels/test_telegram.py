@@ -1,0 +1,134 @@
+"""The Telegram channel's webhook and output against a loopback fake of the Bot API."""
+import asyncio
+import logging
+
+from rasa.core.channels.channel import UserMessage
+
+from channels.telegram import TelegramChannel
+from channels.unavailable import UnavailableChannel
+from tests.chat_fakes import TELEGRAM_SECRET, TELEGRAM_TOKEN, post
+
+WEBHOOK_URL = "https://advisor.example.org/webhooks/telegram/webhook"
+
+
+def telegram_env(api, **extra):
+    return {"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+            "TELEGRAM_API_URL": api.api_url, **extra}
+
+
+async def deliver(api, served, update, **options):
+    """An update sent to the served channel, with the secret unless told otherwise."""
+    options.setdefault("secret", TELEGRAM_SECRET)
+    return await asyncio.to_thread(api.deliver, update, url=served.url + "/webhook", **options)
+
+
+async def test_without_token_or_secret_the_channel_answers_503_and_logs_why(serve, caplog):
+    caplog.set_level(logging.WARNING)
+    for env in ({}, {"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN}, {"TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET},
+                {"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": "spaces are not allowed"},
+                {"TELEGRAM_BOT_TOKEN": "not-a-token", "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET}):
+        assert isinstance(TelegramChannel.from_env(env), UnavailableChannel), env
+    assert "TELEGRAM_BOT_TOKEN is not a bot token" in caplog.text
+    served = await serve(TelegramChannel.from_env({"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN}))
+    status, _ = await asyncio.to_thread(post, served.url + "/webhook", b"{}", {"Content-Type": "application/json"})
+    assert status == 503
+    assert served.received == []
+    assert "TELEGRAM_SECRET_TOKEN not set" in caplog.text
+
+
+async def test_the_webhook_is_registered_with_its_secret_on_start(serve, telegram_api):
+    await serve(TelegramChannel.from_env(telegram_env(telegram_api, TELEGRAM_WEBHOOK_URL=WEBHOOK_URL)))
+    call = await asyncio.to_thread(telegram_api.wait_for, "setWebhook", timeout=5)
+    assert call.params == {"url": WEBHOOK_URL, "secret_token": TELEGRAM_SECRET, "allowed_updates": ["message"]}
+
+
+async def test_without_a_webhook_url_nothing_is_registered(serve, telegram_api, caplog):
+    caplog.set_level(logging.INFO)
+    await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    await asyncio.sleep(0.3)
+    assert telegram_api.calls_to("setWebhook") == []
+    assert "TELEGRAM_WEBHOOK_URL not set" in caplog.text
+
+
+async def test_a_failed_registration_is_logged(serve, telegram_api, caplog):
+    env = telegram_env(telegram_api, TELEGRAM_WEBHOOK_URL=WEBHOOK_URL, TELEGRAM_BOT_TOKEN="42:revoked")
+    await serve(TelegramChannel.from_env(env))
+    await asyncio.sleep(0.3)
+    assert "Could not register the Telegram webhook" in caplog.text
+
+
+async def test_an_update_with_the_secret_is_answered_through_send_message(serve, telegram_api):
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    status, _ = await deliver(telegram_api, served, telegram_api.update(501, "how much is it?"))
+    assert status == 200
+    [message] = served.received
+    assert (message.text, message.sender_id, message.input_channel) == ("how much is it?", "501", "telegram")
+    [call] = telegram_api.calls_to("sendMessage")
+    assert (call.params["chat_id"], call.params["text"]) == ("501", "echo: how much is it?")
+
+
+async def test_updates_without_or_with_a_wrong_secret_are_refused(serve, telegram_api, caplog):
+    caplog.set_level(logging.WARNING)
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    assert (await deliver(telegram_api, served, telegram_api.update(502, "hi"), secret=None))[0] == 401
+    assert (await deliver(telegram_api, served, telegram_api.update(502, "hi"), secret="guess"))[0] == 403
+    assert (await deliver(telegram_api, served, telegram_api.update(502, "hi"), secret=""))[0] == 403
+    assert served.received == [] and telegram_api.calls_to("sendMessage") == []
+    assert "without X-Telegram-Bot-Api-Secret-Token" in caplog.text
+    assert "wrong X-Telegram-Bot-Api-Secret-Token" in caplog.text
+
+
+async def test_start_greets(serve, telegram_api):
+    env = telegram_env(telegram_api, TELEGRAM_BOT_NAME="@AdvisorBot")
+    served = await serve(TelegramChannel.from_env(env))
+    for text in ("/start", "/start@AdvisorBot", "/start campaign-42"):
+        await deliver(telegram_api, served, telegram_api.update(503, text))
+    assert [m.text for m in served.received] == ["/greet", "/greet", "/greet"]
+
+
+async def test_the_bots_name_is_left_out_of_the_message(serve, telegram_api):
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api, TELEGRAM_BOT_NAME="AdvisorBot")))
+    await deliver(telegram_api, served, telegram_api.update(504, "@AdvisorBot how long is it?"))
+    assert served.received[0].text == "how long is it?"
+
+
+async def test_buttons_become_a_reply_keyboard_whose_titles_come_back_as_payloads(serve, telegram_api):
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    await deliver(telegram_api, served, telegram_api.update(505, "show buttons"))
+    [call] = telegram_api.calls_to("sendMessage")
+    markup = call.params["reply_markup"]
+    assert markup["keyboard"] == [[{"text": "Yes, please"}], [{"text": "No, thanks"}]]
+    assert markup["one_time_keyboard"] is True
+    await deliver(telegram_api, served, telegram_api.update(505, "Yes, please"))  # the tap
+    await deliver(telegram_api, served, telegram_api.update(506, "Yes, please"))  # another chat, no keyboard
+    assert [(m.sender_id, m.text) for m in served.received[1:]] == [("505", "/affirm"), ("506", "Yes, please")]
+
+
+async def test_updates_without_text_are_skipped(serve, telegram_api):
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    sticker = telegram_api.update(507, "x")
+    del sticker["message"]["text"]
+    sticker["message"]["sticker"] = {"file_id": "abc"}
+    status, _ = await deliver(telegram_api, served, sticker)
+    assert status == 200 and served.received == []
+
+
+async def test_a_failing_assistant_is_logged_and_telegram_still_gets_200(serve, telegram_api, caplog):
+    async def broken(message: UserMessage) -> None:
+        raise RuntimeError("tracker store down")
+
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)), bot=broken)
+    status, _ = await deliver(telegram_api, served, telegram_api.update(508, "hi"))
+    assert status == 200  # otherwise Telegram re-sends the update over and over
+    assert "Could not answer Telegram update" in caplog.text and "tracker store down" in caplog.text
+
+
+async def test_the_output_for_rasas_latest_channel_sends_to_the_chat(telegram_api):
+    channel = TelegramChannel.from_env(telegram_env(telegram_api))
+    output = channel.get_output_channel()  # what Rasa's API builds for output_channel=latest
+    assert output is channel.get_output_channel()  # one HTTP session, one memory of keyboards
+    await output.send_response("509", {"text": "A coach writes."})
+    await output.session.close()
+    [call] = telegram_api.calls_to("sendMessage")
+    assert (call.params["chat_id"], call.params["text"]) == ("509", "A coach writes.")
+    assert telegram_api.calls_to("setWebhook") == []  # Rasa's own output would register on every push

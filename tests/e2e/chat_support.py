@@ -1,0 +1,33 @@
+"""What the Slack and Telegram end-to-end tests look up: Rasa's record of a conversation, new handoffs."""
+import json
+import time
+import urllib.parse
+import urllib.request
+from typing import List, Set
+
+from tests.e2e.people import Coach
+from tests.e2e.stack import Stack
+
+
+def user_messages(stack: Stack, sender: str) -> List[str]:
+    """Every message of `sender` that reached the assistant, from Rasa's tracker (through its API)."""
+    url = f"{stack.url}/conversations/{urllib.parse.quote(sender)}/tracker?token={stack.token}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        events = json.loads(response.read().decode())["events"] or []
+    return [event.get("text") for event in events if event["event"] == "user"]
+
+
+def handoff_ids(coach: Coach) -> Set[int]:
+    return {row["id"] for row in json.loads(coach.get("/queue.json"))}
+
+
+def new_handoff(coach: Coach, channel: str, known: Set[int], timeout: float = 15) -> str:
+    """The desk path of the newest handoff from `channel` not among `known`, waiting for it to appear."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = [row for row in json.loads(coach.get("/queue.json")) if row["channel"] == channel
+                and row["id"] not in known]
+        if rows:
+            return max(rows, key=lambda row: row["id"])["url"].removeprefix("/desk")
+        time.sleep(0.5)
+    raise AssertionError(f"no new handoff from {channel} reached the desk within {timeout} s")
