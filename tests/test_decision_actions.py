@@ -71,9 +71,13 @@ def test_a_situation_statement_stays_even_when_taken_for_a_question(text, slot):
     assert slot in slot_values(events)
 
 
-@pytest.mark.parametrize("text", ["is financial aid available for certificates", "can I do it in 5 hours a week"])
-def test_a_question_without_a_question_mark_still_leaves(text):
-    _, events = validate(text, slots={"requested_slot": "obligations"}, intent="faq", confidence=0.95)
+@pytest.mark.parametrize("text, slot, intent", [
+    ("is financial aid available for certificates", "obligations", "faq"),
+    ("can I do it in 5 hours a week", "obligations", "faq"),
+    ("how much is Introduction to Generative AI", "learning_goal", "ask_program"),
+])
+def test_a_question_without_a_question_mark_still_leaves(text, slot, intent):
+    _, events = validate(text, slots={"requested_slot": slot}, intent=intent, confidence=0.95)
     assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]
 
 

@@ -82,7 +82,9 @@ def test_obligations(text, duties):
 @pytest.mark.parametrize(
     "text, career",
     [("no, staying in my field", "grow"), ("I want to switch careers", "change"), ("new field", "change"),
-     ("get a promotion at my job", "grow"), ("yes", "change"), ("no", "grow"), ("pizza", None)],
+     ("get a promotion at my job", "grow"), ("yes", "change"), ("no", "grow"), ("pizza", None),
+     ("grow where I am", "grow"), ("stay put", "grow"), ("I want to get promoted", "grow"), ("current employer", "grow"),
+     ("a different career", "change"), ("new", "change")],
 )
 def test_career_change(text, career):
     assert parse_career_change(text) == career

@@ -67,8 +67,8 @@ def leaves_form(tracker: Tracker, text: str, topics: List[str]) -> bool:
     confident = intent.get("name") in LEAVING_INTENTS and intent.get("confidence", 0) >= LEAVING_CONFIDENCE
     if not confident or tells_situation(text, topics):
         return False
-    # A confident question ("how much is the AI course?") leaves even if it mentions a subject.
-    return "?" in text or read_answer(tracker.get_slot("requested_slot"), text, topics) is None
+    # A confident question ("how much is the AI course") leaves even if it mentions a subject.
+    return bool(QUESTION.search(text)) or read_answer(tracker.get_slot("requested_slot"), text, topics) is None
 
 
 def catalog_topics() -> List[str]:

@@ -125,11 +125,13 @@ def parse_obligations(text: str) -> Optional[List[str]]:
 def parse_career_change(text: str) -> Optional[str]:
     """ "change" for a new field, "grow" for the current one."""
     lowered = text.lower()
-    if re.search(r"(?:stay|staying|same|current|existing|present) (?:in )?(?:my )?(?:field|job|career|role|industry)|"
-                 r"\bmy (?:job|work|role|field)\b|promotion|grow(?:ing)? in|move up|get better at my|level up|upskill", lowered):
+    if re.search(r"(?:stay|staying|same|current|existing|present) (?:in )?(?:my )?(?:field|job|career|role|industry|employer|company)|"
+                 r"\bmy (?:job|work|role|field)\b|promot(?:ion|ed)|grow(?:ing)? in|move up|get better at my|level up|upskill|"
+                 r"where i am|stay(?:ing)? put|^\s*(?:grow|stay|same|current)\b", lowered):
         return "grow"
-    if re.search(r"\bswitch|\bchange (?:careers?|fields?|jobs?|industr)|career change|new (?:field|career|industry)|"
-                 r"career switch|pivot|break into|get into a new|start over", lowered):
+    if re.search(r"\bswitch|\bchange (?:careers?|fields?|jobs?|industr)|career change|new (?:field|career|industry|job)|"
+                 r"different (?:field|career|industry|job)|career switch|pivot|break into|get into a new|start over|"
+                 r"^\s*(?:new|change|switch)\b", lowered):
         return "change"
     if re.search(r"^\s*(?:yes|yeah|yep|yup)\b", lowered):
         return "change"
