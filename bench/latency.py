@@ -52,8 +52,25 @@ def percentile(values: List[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(fraction * 100) - 1]
 
 
-def start_bare_assistant(workdir: Path) -> Tuple[str, Callable[[], None]]:
-    """`rasa init` in a new folder, trained, served on a free port; returns its URL and a stop function."""
+def group_rss_mb(group: int) -> float:
+    """Resident memory of every process in a process group (a service and its children), in MB."""
+    total_kb = 0
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != group:  # the field after state and parent: the process group
+                continue
+            for line in status.with_name("status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+    return total_kb / 1024
+
+
+def start_bare_assistant(workdir: Path) -> Tuple[str, Callable[[], None], int]:
+    """`rasa init` in a new folder, trained, served on a free port; returns its URL, a stop function
+    and its process group."""
     rasa = str(ROOT / ".venv" / "bin" / "rasa")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     workdir.mkdir(parents=True)  # `rasa init` wants the folder to exist
@@ -69,7 +86,7 @@ def start_bare_assistant(workdir: Path) -> Tuple[str, Callable[[], None]]:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
-    return url, stop
+    return url, stop, process.pid
 
 
 def main() -> int:
@@ -82,7 +99,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         scratch_path = Path(scratch)
         ours = Stack(scratch_path).start()
-        bare_url, stop_bare = start_bare_assistant(scratch_path / "bare")
+        bare_url, stop_bare, bare_group = start_bare_assistant(scratch_path / "bare")
         try:
             rows = []
             for label, users, count in (("1 user", 1, args.requests), (f"{args.users} users", args.users, args.per_user)):
@@ -91,6 +108,8 @@ def main() -> int:
                 mine = measure(ours.url, CATALOG_QUESTION, users, count)
                 bare = measure(bare_url, BARE_QUESTION, users, count)
                 rows.append((label, mine, bare))
+            memory = {"Rasa": group_rss_mb(ours.rasa.process.pid), "action server": group_rss_mb(ours.actions.process.pid),
+                      "bare rasa init": group_rss_mb(bare_group)}
         finally:
             stop_bare()
             ours.stop()
@@ -101,6 +120,7 @@ def main() -> int:
         b50, b95 = percentile(bare, 0.5) * 1000, percentile(bare, 0.95) * 1000
         print(f"{label:<10} {p50:>10.0f}ms {p95:>10.0f}ms {b50:>8.0f}ms {b95:>8.0f}ms {p95 / b95:>10.2f}")
     print("aim: p95 ratio at most 1.30 (catalog answer = NLU + action server + database)")
+    print("resident memory after the load: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items()))
     return 0
 
 

@@ -69,6 +69,7 @@ async function ask(page, text, expected) {
     await phone.goto(siteUrl);
     await phone.click(".rw-launcher");
     await phone.waitForSelector(".rw-new-message");
+    await waitForText(phone, "welcome"); // a fresh visitor on a phone is greeted too
     const box = await phone.locator(".rw-conversation-container").boundingBox();
     report("phone", { width: box ? box.width : null });
     await phone.screenshot({ path: `${shotDir}/phone.png` });
