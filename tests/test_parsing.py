@@ -32,6 +32,10 @@ TOPICS = ["safety", "ai", "generative ai", "design", "leadership"]
         ("tell me about Design for Delight", "overview"),
         ("and the design one?", None),
         ("Design for Delight", None),
+        ("who should take critical thinking", "audience"),
+        ("does the generative ai one count toward a degree", "stacking"),
+        ("do I need a degree for educational leadership", "eligibility"),
+        ("is the nonprofit management certificate graduate level", "overview"),
     ],
 )
 def test_attribute_from_text(text, attribute):

@@ -6,18 +6,20 @@ from typing import Iterable, List, Optional
 # Order matters: the first attribute whose pattern matches wins, so the more specific come first.
 _ATTRIBUTE_PATTERNS = (
     ("aid", r"financial aid|fafsa|scholarship|\bgrants?\b|\bloans?\b"),
-    ("stacking", r"\bstack"),
+    ("stacking", r"\bstack|counts? (?:toward|towards|for)\b|build (?:up )?(?:to|toward)"),
     ("credits", r"\bcredits?\b|credit hours?"),
     ("eligibility", r"eligib|prerequisite|requirement|\bqualify|admission|need to (?:have|enter|apply|get in)"
+                    r"|do i need (?:a|an|any)\b|(?:degree|diploma|experience) (?:required|needed)"
                     r"|can (?:i|anyone|everyone) (?:take|join|enrol|sign|apply|do)|who can (?:take|enrol|join|sign|apply)"),
     ("audience", r"who (?:is|'s) (?:it|this|that)? ?(?:for|aimed)|\baudience\b|who (?:would|should|can) benefit"
+                 r"|who should (?:take|do|join|enrol|enroll|sign up|consider)"
                  r"|(?:meant|designed|aimed|intended|good) for (?:whom|who)|who is .* for\b|who'?s .* for\b"),
     ("cost", r"\bcosts?\b|\bprices?d?\b|pricing|how much|tuition|\bfees?\b|expensive|\bcheap|\bpay\b|\$|dollars?"),
     ("format", r"\bonline\b|in[- ]?person|\bhybrid\b|\bformat\b|on[- ]campus|\bremote|\bvirtual|face[- ]to[- ]face"
                r"|where is it (?:held|taught)|\bdelivered\b|\bdelivery\b"),
     ("duration", r"how long|duration|\blength\b|how many (?:weeks|days|hours|months|years)|\btakes?\b.*\b(?:finish|complete)"
                  r"|\bweeks?\b|\bdays?\b|\bmonths?\b|\byears?\b|how quick|how fast|time commitment"),
-    ("overview", r"tell me (?:more )?about|\bwhat (?:is|'s)\b|\bwhats\b|\binfo\b|information|details|describe|overview"
+    ("overview", r"\blevel\b|grad(?:uate)? or undergrad|tell me (?:more )?about|\bwhat (?:is|'s)\b|\bwhats\b|\binfo\b|information|details|describe|overview"
                  r"|more about|learn about"),
 )
 
