@@ -126,3 +126,19 @@ def test_database_down_gives_a_clear_answer(monkeypatch):
     monkeypatch.setenv("CATALOG_DB_URL", "postgresql+psycopg2://postgres@127.0.0.1:1/nowhere?connect_timeout=2")
     messages, events = run(ActionAnswerProgram(), tracker_for("how much is the gen ai course"))
     assert responses(messages) == ["utter_catalog_unavailable"] and events == []
+
+
+@pytest.mark.parametrize("text, response", [
+    ("how long do degrees take", "utter_faq/compare_time"),
+    ("how much do certificates cost", "utter_faq/compare_cost"),
+])
+def test_a_general_question_taken_for_a_list_gets_the_general_answer(text, response):
+    messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
+    assert responses(messages) == [response]
+
+
+@pytest.mark.parametrize("text", ["which degrees do you have", "how long are your online certificates",
+                                  "show me certificates and how long they take"])
+def test_a_list_request_still_lists(text):
+    messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
+    assert not any(r and r.startswith("utter_faq/") for r in responses(messages))

@@ -172,3 +172,19 @@ def parse_program_filters(text: str, topics: Iterable[str]) -> ProgramFilter:
         order_by=order_by,
         limit=limit,
     )
+
+
+# A question about a kind of program in general ("how long do degrees take") is not a request
+# for a list; these are the FAQ answers that fit it.
+_GENERAL_ANSWERS = {"duration": "utter_faq/compare_time", "cost": "utter_faq/compare_cost"}
+_WANTS_A_LIST = re.compile(
+    r"\b(?:list|show|which|any|available|offer|have|options|programs|courses|classes)\b")
+
+
+def general_answer_for(text: str, selection: ProgramFilter) -> Optional[str]:
+    """The FAQ response for "how long/how much is a <kind>" asked with no filter, else None."""
+    if selection.topic or selection.max_cost is not None or selection.delivery_format or selection.order_by:
+        return None
+    if _WANTS_A_LIST.search(text.lower()):
+        return None
+    return _GENERAL_ANSWERS.get(attribute_from_text(text))

@@ -14,6 +14,7 @@ from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.actions.parsing import (
     ProgramFilter,
     attribute_from_text,
+    general_answer_for,
     parse_program_filters,
     unmatched_program_phrase,
 )
@@ -195,7 +196,12 @@ class ActionListPrograms(CatalogAction):
         return "action_list_programs"
 
     def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
-        selection = parse_program_filters(message_text(tracker), queries.known_topics(session))
+        text = message_text(tracker)
+        selection = parse_program_filters(text, queries.known_topics(session))
+        general = general_answer_for(text, selection)
+        if general:
+            dispatcher.utter_message(response=general)
+            return []
         programs = queries.search_programs(
             session,
             kind=selection.kind,
