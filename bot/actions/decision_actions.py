@@ -45,30 +45,25 @@ QUESTION = re.compile(
     r"tell me|explain|compare|list|show me)\b", re.IGNORECASE)
 
 
-def tells_situation(text: str, topics: List[str]) -> bool:
-    """A statement about the learner's time, family, money or schooling ("I have two kids").
-
-    A subject alone does not count: questions about programs name subjects too.
-    """
-    facts = read_situation(text, topics)
-    facts.pop("learning_goal", None)
-    return bool(facts) and not QUESTION.search(text)
-
-
-def leaves_form(tracker: Tracker, text: str, topics: List[str]) -> bool:
+def leaves_form(tracker: Tracker, text: str, topics: List[str], found: Dict[str, Any]) -> bool:
     """A stop word, or a confident question that does not answer the question asked.
 
-    The classifier may take an answer for a question ("I have two kids and work full time" reads
-    a lot like the FAQ about time), so what the parsers find in the message has the last word.
+    `found` is what `read_situation` read in the message. The classifier may take an answer for a
+    question ("I have two kids and work full time" reads a lot like the FAQ about time), so a
+    statement about the learner's time, family, money or schooling stays in the form whatever
+    the intent. A subject alone does not count: questions about programs name subjects too.
     """
     if is_stop(text):
         return True
     intent = tracker.latest_message.get("intent", {})
     confident = intent.get("name") in LEAVING_INTENTS and intent.get("confidence", 0) >= LEAVING_CONFIDENCE
-    if not confident or tells_situation(text, topics):
+    if not confident:
+        return False
+    asks = bool(QUESTION.search(text))
+    if not asks and any(slot != "learning_goal" for slot in found):
         return False
     # A confident question ("how much is the AI course") leaves even if it mentions a subject.
-    return bool(QUESTION.search(text)) or read_answer(tracker.get_slot("requested_slot"), text, topics) is None
+    return asks or read_answer(tracker.get_slot("requested_slot"), text, topics) is None
 
 
 def catalog_topics() -> List[str]:
@@ -106,9 +101,9 @@ class ValidateDecisionForm(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         requested = tracker.get_slot("requested_slot")
         topics = catalog_topics()
-        if requested and leaves_form(tracker, text, topics):
-            return []  # nothing validated: the form is rejected and the rules take over
         found = read_situation(text, topics)
+        if requested and leaves_form(tracker, text, topics, found):
+            return []  # nothing validated: the form is rejected and the rules take over
         if requested and requested not in found:
             answer = UNKNOWN if is_skip(text) else read_answer(requested, text, topics)
             if answer is not None:
