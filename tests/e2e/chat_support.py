@@ -1,8 +1,6 @@
 """What the Slack and Telegram end-to-end tests look up: Rasa's record of a conversation, new handoffs."""
 import json
 import time
-import urllib.parse
-import urllib.request
 from typing import List, Set
 
 from tests.e2e.people import Coach
@@ -11,10 +9,7 @@ from tests.e2e.stack import Stack
 
 def user_messages(stack: Stack, sender: str) -> List[str]:
     """Every message of `sender` that reached the assistant, from Rasa's tracker (through its API)."""
-    url = f"{stack.url}/conversations/{urllib.parse.quote(sender)}/tracker?token={stack.token}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        events = json.loads(response.read().decode())["events"] or []
-    return [event.get("text") for event in events if event["event"] == "user"]
+    return [event.get("text") for event in stack.events(sender) if event["event"] == "user"]
 
 
 def handoff_ids(coach: Coach) -> Set[int]:

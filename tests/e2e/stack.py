@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -114,3 +115,9 @@ class Stack:
 
     def reply(self, sender: str, message: str) -> str:
         return "\n".join(m.get("text", "") for m in self.say(sender, message))
+
+    def events(self, sender: str) -> List[dict]:
+        """Rasa's record of a conversation, read through its HTTP API with the token."""
+        url = f"{self.url}/conversations/{urllib.parse.quote(sender, safe='')}/tracker?token={self.token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read().decode())["events"] or []

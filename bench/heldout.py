@@ -1,0 +1,286 @@
+"""Held-out understanding data and how a reply is judged against it.
+
+Shared by `bench/understanding.py` (prints every number and miss) and the end-to-end tests (which
+hold the assistant to a floor). Three sets, none of them in any training file:
+
+- off-topic: real requests people wrote for a home assistant (`../shared/data/offtopic/hwu64.tsv`),
+  minus the sample trained as `out_of_scope` and minus the intents that are about the
+  conversation itself ("yes", "stop", "say that again"), which are small talk here, not off-topic;
+- small talk and in-domain phrasings (`tests/heldout/*.yml`), written from the source articles by
+  someone who had not read the training data.
+
+A reply is judged by what the assistant did, read from Rasa's record of the conversation: the
+responses it used (`utter_action` of each bot message), the text, and whether it opened the
+questionnaire or a handoff.
+"""
+import csv
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HWU64 = ROOT.parent / "shared" / "data" / "offtopic" / "hwu64.tsv"
+HELDOUT_DIR = ROOT / "tests" / "heldout"
+NLU_DIR = ROOT / "bot" / "data"
+
+# hwu64 intents about the conversation itself: agreeing, praising, asking to repeat or stop. A
+# chat assistant answers these as small talk, so they are neither trained nor measured as off-topic.
+CONVERSATIONAL_INTENTS = frozenset({
+    "general_affirm", "general_negate", "general_praise", "general_confirm", "general_dontcare",
+    "general_commandstop", "general_explain", "general_repeat",
+})
+
+DECLINE_RESPONSES = frozenset({"utter_out_of_scope"})
+QUESTIONNAIRE_RESPONSES = frozenset({
+    "utter_decision_intro", "utter_decision_early_lean", "utter_ask_learning_goal", "utter_ask_career_change",
+    "utter_ask_time_available", "utter_ask_obligations", "utter_ask_budget", "utter_ask_education",
+})
+HANDOFF_RESPONSES = frozenset({"utter_handoff_started", "utter_handoff_after_hours"})
+LIST_RESPONSES = frozenset({"utter_program_list", "utter_program_list_empty"})
+SMALL_TALK_RESPONSES = {
+    "greet": "utter_greet", "how_are_you": "utter_how_are_you", "thank": "utter_you_are_welcome",
+    "goodbye": "utter_goodbye", "bot_challenge": "utter_iamabot", "capabilities": "utter_capabilities",
+}
+INTENT_RESPONSES = {
+    "contact_info": {"utter_contact"},
+    "human_handoff": HANDOFF_RESPONSES,
+    "ask_recommendation": QUESTIONNAIRE_RESPONSES,
+}
+PRICE = re.compile(r"\$\s?\d")
+PHONE = re.compile(r"\(?800\)?[\s.-]*253[\s.-]*2762")
+LISTED = re.compile(r"^\s*(?:[•*-]|\d+\.)\s+\**(.+?)\**(?:\s+\(.*\))?\s*$", re.MULTILINE)
+
+
+def normalized(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+# ---- the sets -------------------------------------------------------------------------------
+
+
+def trained_texts(nlu_dir: Path = NLU_DIR) -> Set[str]:
+    """Every training example under bot/data, normalised, so held-out sets can leave them out."""
+    texts: Set[str] = set()
+    for path in nlu_dir.rglob("*.yml"):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []) or []:
+            for line in str(block.get("examples", "")).splitlines():
+                if line.strip().startswith("- "):
+                    texts.add(normalized(line.strip()[2:]))
+    return texts
+
+
+def hwu64_rows(path: Path = HWU64) -> List[Tuple[str, str]]:
+    """(intent, text) for every row of the off-topic corpus."""
+    with path.open(newline="") as handle:
+        return [(row["intent"], row["text"]) for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def offtopic_heldout(rows: Sequence[Tuple[str, str]], trained: Set[str]) -> List[Tuple[str, str]]:
+    """The off-topic rows that were not trained on and are not about the conversation itself."""
+    return [(intent, text) for intent, text in rows
+            if intent not in CONVERSATIONAL_INTENTS and normalized(text) not in trained]
+
+
+def conversational_heldout(rows: Sequence[Tuple[str, str]], trained: Set[str]) -> List[Tuple[str, str]]:
+    return [(intent, text) for intent, text in rows
+            if intent in CONVERSATIONAL_INTENTS and normalized(text) not in trained]
+
+
+def seeded_sample(items: Sequence[Any], size: int, seed: int) -> List[Any]:
+    """The same `size` items for the same seed, whatever else changes."""
+    return random.Random(seed).sample(list(items), min(size, len(items)))
+
+
+def heldout_cases(name: str) -> List[Dict[str, Any]]:
+    """tests/heldout/<name>.yml: a list of {text, expect, before?}."""
+    return yaml.safe_load((HELDOUT_DIR / f"{name}.yml").read_text())
+
+
+# ---- one turn, as Rasa recorded it -----------------------------------------------------------
+
+
+@dataclass
+class Turn:
+    """What the assistant did in reply to one learner message."""
+
+    responses: List[str] = field(default_factory=list)
+    text: str = ""
+    opened_questionnaire: bool = False
+    opened_handoff: bool = False
+
+    @property
+    def declined(self) -> bool:
+        return bool(DECLINE_RESPONSES & set(self.responses)) and not self.domain_answer
+
+    @property
+    def domain_answer(self) -> bool:
+        """A reply that answers about studying: a price, a list, the questionnaire, a handoff, a phone."""
+        return any(self.flags().values())
+
+    def flags(self) -> Dict[str, bool]:
+        return {
+            "price": bool(PRICE.search(self.text)),
+            "program list": bool(LIST_RESPONSES & set(self.responses)),
+            "questionnaire": self.opened_questionnaire,
+            "phone number": bool(PHONE.search(self.text)),
+            "handoff": self.opened_handoff,
+        }
+
+
+def last_turn(events: Sequence[Dict[str, Any]]) -> Turn:
+    """The assistant's reply to the newest learner message in a tracker's events."""
+    start = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=-1)
+    turn = Turn()
+    texts = []
+    for event in events[start + 1:]:
+        kind = event.get("event")
+        if kind == "bot":
+            name = (event.get("metadata") or {}).get("utter_action")
+            if name:
+                turn.responses.append(name)
+            texts.append(event.get("text") or "")
+            texts.extend(str(b.get("title", "")) for b in (event.get("data") or {}).get("buttons") or [])
+        elif kind == "active_loop" and event.get("name") == "decision_form":
+            turn.opened_questionnaire = True
+        elif kind == "slot" and event.get("name") == "handoff_active" and event.get("value") is True:
+            turn.opened_handoff = True
+    turn.text = "\n".join(texts)
+    turn.opened_questionnaire |= bool(QUESTIONNAIRE_RESPONSES & set(turn.responses))
+    turn.opened_handoff |= bool(HANDOFF_RESPONSES & set(turn.responses))
+    return turn
+
+
+# ---- judging an in-domain or small-talk reply ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Program:
+    """What the judge needs of a catalog program."""
+
+    slug: str
+    name: str
+    kind: str
+    level: Optional[str]
+    cost: Optional[float]
+    hours: Optional[float]  # its longest length in hours, for superlatives
+    delivery_format: Optional[str]
+    topics: Tuple[str, ...]
+
+
+HOURS_PER_UNIT = {"hours": 1, "days": 24, "weeks": 168, "months": 730, "years": 8760}
+FACT_LABELS = {
+    "cost": "price", "duration": "length", "format": "format", "eligibility": "entry requirements",
+    "audience": "intended audience", "credits": "credit count", "stacking": "stacking",
+    "aid": "financial-aid",
+}
+
+
+def load_catalog() -> Dict[str, Program]:
+    """The catalog the assistant answers from (CATALOG_DB_URL or var/catalog.sqlite3)."""
+    from catalog_db import queries
+    from catalog_db.engine import make_session
+
+    with make_session() as session:
+        facts = queries.search_programs(session)
+    return {
+        p.slug: Program(
+            slug=p.slug, name=p.name, kind=p.kind, level=p.level, cost=p.cost_usd,
+            hours=(HOURS_PER_UNIT[p.duration_unit] * (p.duration_max or p.duration_min)
+                   if p.duration_unit and (p.duration_max or p.duration_min) else None),
+            delivery_format=p.delivery_format, topics=tuple(t.lower() for t in p.topics),
+        )
+        for p in facts
+    }
+
+
+def listed_programs(text: str, catalog: Dict[str, Program]) -> List[Program]:
+    """The catalog programs a list reply names, in order."""
+    by_name = {normalized(p.name): p for p in catalog.values()}
+    found = []
+    for line in LISTED.findall(text):
+        program = by_name.get(normalized(line))
+        if program:
+            found.append(program)
+    return found
+
+
+def matches_filters(program: Program, filters: Dict[str, Any]) -> bool:
+    topic = str(filters.get("topic", "")).lower()
+    return (
+        program.kind == filters.get("kind", program.kind)
+        and program.level == filters.get("level", program.level)
+        and program.delivery_format == filters.get("format", program.delivery_format)
+        and ("max_cost" not in filters or (program.cost is not None and program.cost <= filters["max_cost"]))
+        and (not topic or any(f" {topic} " in f" {t} " for t in program.topics))
+    )
+
+
+def judge(expect: Dict[str, Any], turn: Turn, catalog: Dict[str, Program]) -> bool:
+    """Whether the reply answers what the expectation says was asked."""
+    used = set(turn.responses)
+    text = normalized(turn.text)
+    if "faq" in expect:
+        keys = expect["faq"] if isinstance(expect["faq"], list) else [expect["faq"]]
+        return any(f"utter_faq/{key}" in used for key in keys)
+    if "smalltalk" in expect:
+        return SMALL_TALK_RESPONSES[expect["smalltalk"]] in used
+    if "intent" in expect:
+        return bool(INTENT_RESPONSES[expect["intent"]] & used)
+    if "fact" in expect:
+        program = catalog[expect["program"]]
+        fact = expect["fact"]
+        if normalized(program.name) not in text:
+            return False
+        if "utter_program_fact_unknown" in used:
+            return fact != "overview" and FACT_LABELS[fact] in text
+        return f"utter_program_{fact}" in used
+    if "compare" in expect:
+        return "utter_program_comparison" in used and all(
+            normalized(catalog[slug].name) in text for slug in expect["compare"])
+    if "missing" in expect:
+        return ("utter_program_not_found" in used and expect["missing"].lower() in text
+                and not LIST_RESPONSES & used)
+    if "list" in expect:
+        if not LIST_RESPONSES & used:
+            return False
+        wanted = {p.slug for p in catalog.values() if matches_filters(p, expect["list"] or {})}
+        shown = {p.slug for p in listed_programs(turn.text, catalog)}
+        return shown == wanted or (len(wanted) > len(shown) and shown <= wanted and "more" in text)
+    if "superlative" in expect:
+        order = expect["superlative"]
+        figure = "cost" if order["order"] == "cost" else "hours"
+        pool = [p for p in catalog.values()
+                if getattr(p, figure) is not None and p.kind == order.get("kind", p.kind)]
+        if not pool:  # the catalog holds no such figure for that kind: saying so is right
+            return "utter_program_list_empty" in used
+        listed = listed_programs(turn.text, catalog)
+        if "utter_program_list" not in used or not listed:
+            return False
+        pick = max if order["direction"] == "max" else min
+        best = getattr(pick(pool, key=lambda p: getattr(p, figure)), figure)
+        return getattr(listed[0], figure) == best
+    raise ValueError(f"unknown expectation {expect!r}")
+
+
+def expectations(case: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """A case's expectations: one, or one per question when the message asks two."""
+    expect = case["expect"]
+    return expect if isinstance(expect, list) else [expect]
+
+
+def describe(expect: Dict[str, Any]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in expect.items())
+
+
+def split_trained(cases: Sequence[Dict[str, Any]], trained: Set[str]) -> Tuple[List[Dict[str, Any]], Set[str]]:
+    """The cases whose message is in no training file, and the trained messages left out.
+
+    Short everyday phrases ("thanks", "hi") are bound to be written by both sides; a longer one
+    in both means a held-out sentence was copied into training (tests/test_heldout.py fails then).
+    """
+    fresh = [case for case in cases if normalized(case["text"]) not in trained]
+    return fresh, {normalized(case["text"]) for case in cases} & trained
