@@ -135,12 +135,14 @@ def search_programs(
     max_cost: Optional[float] = None,
     delivery_format: Optional[str] = None,
     order_by: Optional[str] = None,
+    descending: bool = False,
     limit: Optional[int] = None,
 ) -> List[ProgramFacts]:
     """Programs matching every given filter, by name unless `order_by` is "cost" or "duration".
 
     `topic` matches whole words of a topic tag (see `matching_topics`). `max_cost` leaves out
-    programs whose cost is unknown; ordering by cost or duration puts unknown figures last.
+    programs whose cost is unknown; ordering by cost or duration (smallest first, or largest with
+    `descending`) puts unknown figures last.
     """
     statement = _programs()
     if kind is not None:
@@ -159,14 +161,15 @@ def search_programs(
         tagged = select(ProgramTopic.program_id).where(ProgramTopic.topic.in_(topics))
         statement = statement.where(Program.id.in_(tagged))
     if order_by == "cost":
-        statement = statement.order_by(Program.cost_usd.asc().nulls_last())
+        figure = Program.cost_usd
     elif order_by == "duration":
-        hours = case(_HOURS_PER_UNIT, value=Program.duration_unit) * func.coalesce(
+        figure = case(_HOURS_PER_UNIT, value=Program.duration_unit) * func.coalesce(
             Program.duration_max, Program.duration_min
         )
-        statement = statement.order_by(hours.asc().nulls_last())
     elif order_by is not None:
         raise ValueError(f"order_by must be 'cost', 'duration' or None, not {order_by!r}")
+    if order_by is not None:
+        statement = statement.order_by((figure.desc() if descending else figure.asc()).nulls_last())
     statement = statement.order_by(Program.name).limit(limit)
     return _run(session, statement)
 

@@ -2,11 +2,12 @@
 import pytest
 
 from bot.actions.parsing import (
+    asked_attributes,
     attribute_from_text,
     kind_from_text,
     parse_money,
     parse_program_filters,
-    unmatched_program_phrase,
+    requested_subject,
 )
 
 TOPICS = ["safety", "ai", "generative ai", "design", "leadership"]
@@ -43,6 +44,20 @@ def test_attribute_from_text(text, attribute):
 
 
 @pytest.mark.parametrize(
+    "text, attributes",
+    [
+        ("how much is the CAD course and is it in person?", ["cost", "format"]),
+        ("can I do the CAD course online", ["format"]),
+        ("can anyone take the critical thinking course", ["eligibility"]),
+        ("how long does it take, how many credits and is there financial aid", ["aid", "credits", "duration"]),
+        ("and the design one?", []),
+    ],
+)
+def test_asked_attributes_finds_every_fact_and_prefers_specific_words(text, attributes):
+    assert asked_attributes(text) == attributes
+
+
+@pytest.mark.parametrize(
     "text, phrase",
     [
         ("how much is the astrophysics microcredential", "astrophysics"),
@@ -52,10 +67,19 @@ def test_attribute_from_text(text, attribute):
         ("how much is the online course", None),
         ("price of the <script>alert(1)</script> course", None),
         ("how long is the Nursing-101 program", "nursing-101"),
+        ("tell me about the MBA", "mba"),
+        ("do you have anything on welding", "welding"),
+        ("any python courses?", "python"),
+        ("I want to learn python", "python"),
+        ("do you have courses in spanish", "spanish"),
+        ("how long is a master's degree", None),
+        ("how long does the program take", None),
+        ("list your microcredentials", None),
+        ("what can I study for less than a hundred bucks", None),
     ],
 )
-def test_unmatched_program_phrase_keeps_only_naming_words(text, phrase):
-    assert unmatched_program_phrase(text) == phrase
+def test_requested_subject_keeps_only_naming_words(text, phrase):
+    assert requested_subject(text) == phrase
 
 
 @pytest.mark.parametrize(
@@ -89,6 +113,22 @@ def test_superlative_asks_for_one_sorted_result():
     selection = parse_program_filters("what's the cheapest microcredential?", TOPICS)
     assert (selection.order_by, selection.limit) == ("cost", 1)
     assert parse_program_filters("show me the shortest courses", TOPICS).order_by == "duration"
+
+
+@pytest.mark.parametrize(
+    "text, order_by, descending, limit",
+    [
+        ("what's the most expensive course", "cost", True, 1),
+        ("which micro credential costs the most", "cost", True, 1),
+        ("priciest certificates?", "cost", True, None),
+        ("longest program you offer", "duration", True, None),
+        ("which one is the quickest to finish", "duration", False, 1),
+        ("list the cheapest ones", "cost", False, 1),
+    ],
+)
+def test_superlatives_in_both_directions(text, order_by, descending, limit):
+    selection = parse_program_filters(text, TOPICS)
+    assert (selection.order_by, selection.descending, selection.limit) == (order_by, descending, limit)
 
 
 def test_level_is_not_confused_by_undergraduate():

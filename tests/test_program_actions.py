@@ -40,8 +40,53 @@ def test_missing_figure_is_never_invented():
 
 def test_unknown_program_is_named_back_safely():
     messages, _ = run(ActionAnswerProgram(), tracker_for("how much is the astrophysics microcredential"))
-    assert responses(messages) == ["utter_program_not_found"]
+    assert responses(messages) == ["utter_program_not_found", "utter_catalog_topics"]
     assert messages[0]["phrase"] == "astrophysics"
+    assert "$" not in str(messages)
+
+
+def test_missing_program_points_to_the_nearest_topics_and_a_coach():
+    messages, _ = run(ActionAnswerProgram(), tracker_for("is there a safty management course online"))
+    assert responses(messages) == ["utter_program_not_found", "utter_nearest_topics"]
+    assert messages[0]["phrase"] == "safty management"
+    assert "safety" in messages[1]["topics"] and "management" in messages[1]["topics"]
+    assert "/human_handoff" in [button["payload"] for button in messages[1]["buttons"]]
+
+
+@pytest.mark.parametrize("action, text", [
+    (ActionAnswerProgram(), "tell me about the MBA"),
+    (ActionListPrograms(), "do you have anything on welding"),
+])
+def test_a_subject_we_lack_is_named_never_the_whole_catalog(action, text):
+    messages, _ = run(action, tracker_for(text))
+    assert responses(messages)[0] == "utter_program_not_found"
+    assert "utter_program_list" not in responses(messages)
+
+
+def test_a_topic_with_a_fact_lists_that_topic_with_prices():
+    messages, _ = run(ActionAnswerProgram(), tracker_for("I'm into AI, what have you got and what does it cost?"))
+    assert responses(messages) == ["utter_program_list"]
+    assert "Generative AI" in messages[0]["lines"] and "$10" in messages[0]["lines"]
+
+
+@pytest.mark.parametrize("text, response", [
+    ("how long is a master's degree", "utter_faq/compare_time"),
+    ("how long does a bachelors take", "utter_faq/compare_time"),
+])
+def test_a_kind_in_general_gets_the_general_answer(text, response):
+    messages, _ = run(ActionAnswerProgram(), tracker_for(text, slots={"program": "ms-physics"}))
+    assert responses(messages) == [response]
+
+
+def test_two_facts_in_one_question_get_two_answers():
+    messages, events = run(ActionAnswerProgram(), tracker_for("how much is the CAD course and is it in person?"))
+    assert responses(messages) == ["utter_program_cost", "utter_program_format"]
+    assert SlotSet("program_attribute", "cost") in events
+
+
+def test_can_i_do_it_online_asks_about_the_format():
+    messages, _ = run(ActionAnswerProgram(), tracker_for("can I do the lockout tagout training online"))
+    assert responses(messages) == ["utter_program_format"]
 
 
 def test_follow_up_uses_the_remembered_program():
@@ -103,6 +148,17 @@ def test_cheapest_is_claimed_only_among_listed_prices():
     messages, _ = run(ActionListPrograms(), tracker_for("what's the cheapest microcredential", intent="list_programs"))
     assert messages[0]["lines"].count("•") == 1 and "$10" in messages[0]["lines"]
     assert "listed price" in messages[0]["heading"]
+
+
+@pytest.mark.parametrize("text, first, figure", [
+    ("what's the most expensive program", "Introduction to Computer-Aided Design", "$350"),
+    ("which course takes the longest", "Introduction to Computer-Aided Design", "4 days"),
+])
+def test_most_expensive_and_longest(text, first, figure):
+    messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
+    heading, lines = messages[0]["heading"], messages[0]["lines"]
+    assert "most expensive" in heading or "longest" in heading
+    assert lines.splitlines()[0].startswith(f"• {first}") and figure in lines.splitlines()[0]
 
 
 def test_list_with_nothing_matching():

@@ -3,14 +3,15 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
-# Order matters: the first attribute whose pattern matches wins, so the more specific come first.
+# Facts a learner can ask about a program, each with the words that ask for it. When one message
+# asks for several ("how much is it and is it online?") each is answered, in this order.
 _ATTRIBUTE_PATTERNS = (
     ("aid", r"financial aid|fafsa|scholarship|\bgrants?\b|\bloans?\b"),
     ("stacking", r"\bstack|counts? (?:toward|towards|for)\b|build (?:up )?(?:to|toward)"),
     ("credits", r"\bcredits?\b|credit hours?"),
     ("eligibility", r"eligib|prerequisite|requirement|\bqualify|admission|need to (?:have|enter|apply|get in)"
                     r"|do i need (?:a|an|any)\b|(?:degree|diploma|experience) (?:required|needed)"
-                    r"|can (?:i|anyone|everyone) (?:take|join|enrol|sign|apply|do)|who can (?:take|enrol|join|sign|apply)"),
+                    r"|who can (?:take|enrol|join|sign|apply)"),
     ("audience", r"who (?:is|'s) (?:it|this|that)? ?(?:for|aimed)|\baudience\b|who (?:would|should|can) benefit"
                  r"|who should (?:take|do|join|enrol|enroll|sign up|consider)"
                  r"|(?:meant|designed|aimed|intended|good) for (?:whom|who)|who is .* for\b|who'?s .* for\b"),
@@ -18,49 +19,93 @@ _ATTRIBUTE_PATTERNS = (
     ("format", r"\bonline\b|in[- ]?person|\bhybrid\b|\bformat\b|on[- ]campus|\bremote|\bvirtual|face[- ]to[- ]face"
                r"|where is it (?:held|taught)|\bdelivered\b|\bdelivery\b"),
     ("duration", r"how long|duration|\blength\b|how many (?:weeks|days|hours|months|years)|\btakes?\b.*\b(?:finish|complete)"
-                 r"|\bweeks?\b|\bdays?\b|\bmonths?\b|\byears?\b|how quick|how fast|time commitment"),
+                 r"|how quick|how fast|time commitment"),
+)
+# Words that hint at a fact only when no pattern above matched: "can I do X online?" asks about
+# the format, not about who may enrol.
+_WEAK_ATTRIBUTE_PATTERNS = (
+    ("eligibility", r"can (?:i|anyone|everyone) (?:take|join|enrol|sign|apply|do)"),
+    ("duration", r"\bweeks?\b|\bdays?\b|\bmonths?\b|\byears?\b"),
     ("overview", r"\blevel\b|grad(?:uate)? or undergrad|tell me (?:more )?about|\bwhat (?:is|'s)\b|\bwhats\b|\binfo\b|information|details|describe|overview"
                  r"|more about|learn about"),
 )
 
 
-def attribute_from_text(text: str) -> Optional[str]:
-    """Which fact of a program the message asks about, or None when it names no fact."""
+def asked_attributes(text: str) -> List[str]:
+    """Every fact of a program the message asks about, most specific first; empty when it names none."""
     lowered = text.lower()
-    for attribute, pattern in _ATTRIBUTE_PATTERNS:
-        if re.search(pattern, lowered):
-            return attribute
-    return None
+    for patterns in (_ATTRIBUTE_PATTERNS, _WEAK_ATTRIBUTE_PATTERNS):
+        found = [attribute for attribute, pattern in patterns if re.search(pattern, lowered)]
+        if found:
+            return found
+    return []
+
+
+def attribute_from_text(text: str) -> Optional[str]:
+    """The main fact of a program the message asks about, or None when it names no fact."""
+    return next(iter(asked_attributes(text)), None)
 
 
 _KIND_WORDS = r"micro[- ]?credentials?|microcredentials?|certificates?|certs?|courses?|programs?|programmes?|degrees?|classes?|trainings?|badges?"
-_UNMATCHED_PHRASE = re.compile(
-    rf"\b(?:the|a|an|your|in)\s+((?:[a-z0-9][\w'-]*\s+){{0,4}}?[a-z0-9][\w'-]*)\s+(?:{_KIND_WORDS})\b"
+_WORD = r"[a-z0-9][\w'+#-]*"
+_RUN = rf"((?:{_WORD}\s+){{0,3}}{_WORD})"
+# Where learners name what they want to study. The first group is read backwards from the word
+# after it ("the astrophysics course"), the others forwards ("anything on welding").
+_SUBJECT_BEFORE_KIND = re.compile(rf"\b(?:the|a|an|your|in|any)\s+{_RUN}\s+(?:{_KIND_WORDS})\b")
+_SUBJECT_AFTER = (
+    re.compile(rf"\b(?:{_KIND_WORDS}|anything|something|stuff)\s+(?:on|in|about|for|covering|with)\s+{_RUN}"),
+    re.compile(rf"\b(?:learn|study|studying|learning|get into|interested in|into)\s+(?:about\s+|more about\s+)?{_RUN}"),
+    re.compile(rf"\b(?:have|offer|teach|got|run)\s+(?:a|an|any|the)\s+{_RUN}"),
+    re.compile(rf"\b(?:about|is|for|of|on|does|and)\s+(?:the|a|an|your)\s+{_RUN}"),
 )
-# Words that never name a program: they describe any program, or ask about one.
+# Words that never name a subject: they describe any program, ask about one, or are grammar.
 _NOT_A_NAME = frozenset(
-    "a an the this that it one your my of for about on to in at with and or is are what how much "
-    "online person hybrid new short long cheap cheapest shortest whole full same other first second "
-    "last next any some all undergraduate graduate grad undergrad micro credential certificate degree "
-    "course program cost price tuition fee length duration format credits".split()
+    "a an the this that these those it its one ones your my me i you we us our of for about on to in at with "
+    "and or but is are was be been do does did can could would should will what which who how much many "
+    "when where why there here so just really please pls thanks any some all anything something stuff "
+    "thing things options option kind kinds type types list more info information details "
+    "online person in-person hybrid campus remote new short long cheap cheaper cheapest shortest longest "
+    "quick quickest best good whole full same other first second last next most least expensive "
+    "priciest pricey costliest affordable longer shorter cheapest popular easiest hardest free "
+    "skills skill basics fundamentals beginner beginners advanced "
+    "undergraduate graduate grad undergrad micro micro-credential micro-credentials microcredential "
+    "microcredentials credential credentials certificate certificates cert certs degree degrees course "
+    "master masters bachelor bachelors s "
+    "courses program programs programme programmes class classes training trainings badge badges "
+    "cost costs price prices tuition fee fees length duration format credits credit aid financial "
+    "eligibility requirements prerequisites level take taking get getting have has offer offered teach "
+    "taught start finish run available".split()
 )
 
 
-def unmatched_program_phrase(text: str) -> Optional[str]:
-    """The words a learner used to name a program ("the astrophysics course" → "astrophysics").
-
-    Only the run of naming words just before the kind word counts ("the cost of the course" names
-    nothing). Only letters, digits and hyphens survive, so the phrase is safe to show back.
-    """
-    match = _UNMATCHED_PHRASE.search(text.lower())
-    if not match:
-        return None
+def _naming_words(words: List[str]) -> str:
     naming: List[str] = []
-    for word in reversed(re.findall(r"[a-z0-9][a-z0-9-]*", match.group(1))):
+    for word in words:
         if word in _NOT_A_NAME:
             break
-        naming.insert(0, word)
-    return " ".join(naming)[:60] or None
+        naming.append(word)
+    return " ".join(naming)
+
+
+def requested_subject(text: str) -> Optional[str]:
+    """The words a learner used to name a program or subject ("the astrophysics course" →
+    "astrophysics", "anything on welding" → "welding"), or None when they name none.
+
+    Whether the catalog holds it is for the caller to check. Only letters, digits and a few
+    joining marks survive, so the phrase is safe to show back.
+    """
+    lowered = text.lower()
+    match = _SUBJECT_BEFORE_KIND.search(lowered)
+    if match:
+        backwards = _naming_words(list(reversed(re.findall(r"[a-z0-9][a-z0-9+#-]*", match.group(1)))))
+        if backwards:
+            return " ".join(reversed(backwards.split()))[:60]
+    for pattern in _SUBJECT_AFTER:
+        for match in pattern.finditer(lowered):
+            forwards = _naming_words(re.findall(r"[a-z0-9][a-z0-9+#-]*", match.group(1)))
+            if forwards:
+                return forwards[:60]
+    return None
 
 
 _MONEY_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b|thousand\b|grand\b)?"
@@ -96,6 +141,16 @@ _MAX_COST_CUE = re.compile(
 )
 
 
+# (figure to order by, largest first?, words): "the priciest", "which takes the longest".
+_SUPERLATIVES = (
+    ("cost", True, r"most expensive|priciest|costliest|highest (?:cost|price|tuition)|costs? the most"
+                   r"|most (?:money|costly)|pricier ones"),
+    ("cost", False, r"cheapest|least expensive|lowest (?:cost|price)|most affordable|cheaper ones|costs? the least"),
+    ("duration", True, r"longest|takes? the most time|most time|longer ones|takes? the longest"),
+    ("duration", False, r"shortest|quickest|fastest|least time|takes? the least"),
+)
+
+
 @dataclass(frozen=True)
 class ProgramFilter:
     """What a learner asked the program list to be narrowed to."""
@@ -106,6 +161,7 @@ class ProgramFilter:
     max_cost: Optional[float] = None
     delivery_format: Optional[str] = None
     order_by: Optional[str] = None
+    descending: bool = False  # the most expensive or longest first
     limit: Optional[int] = None
 
 
@@ -144,6 +200,16 @@ def topic_from_text(text: str, topics: Iterable[str]) -> Optional[str]:
     return None
 
 
+def topic_covering_subject(text: str, topics: Iterable[str]) -> Optional[str]:
+    """The catalog topic named in the text, unless the learner named more than it covers:
+    "graphic design courses" is not the catalog's "design" (the caller says what we lack)."""
+    topic = topic_from_text(text, topics)
+    subject = requested_subject(text)
+    if topic and subject and set(subject.split()) - set(topic.lower().split()):
+        return None
+    return topic
+
+
 def parse_program_filters(text: str, topics: Iterable[str]) -> ProgramFilter:
     """Turn "anything in person under $100 about safety?" into a filter for the catalog."""
     lowered = text.lower()
@@ -151,12 +217,15 @@ def parse_program_filters(text: str, topics: Iterable[str]) -> ProgramFilter:
     cue = _MAX_COST_CUE.search(lowered)
     if cue or re.search(r"\$|dollar|budget", lowered):
         max_cost = parse_money(lowered)
-    order_by, limit = None, None
-    if re.search(r"cheapest|least expensive|lowest (?:cost|price)|most affordable|cheaper ones", lowered):
-        order_by = "cost"
-    elif re.search(r"shortest|quickest|fastest|least time", lowered):
-        order_by = "duration"
-    if order_by and re.search(r"\b(?:the|which is the|what is the|what's the)\s+(?:cheapest|shortest|quickest|fastest|least|lowest|most affordable)\b", lowered):
+    order_by, descending = None, False
+    for figure, most, pattern in _SUPERLATIVES:
+        if re.search(pattern, lowered):
+            order_by, descending = figure, most
+            break
+    limit = None
+    if order_by and re.search(r"\b(?:the|which is the|what is the|what's the|whats the|which one is the)\s+"
+                              r"(?:cheapest|shortest|quickest|fastest|least|lowest|most|highest|longest|priciest|costliest)\b",
+                              lowered):
         limit = 1
     level = None
     if re.search(r"\bgrad(?:uate)?\b|master", lowered):
@@ -166,10 +235,11 @@ def parse_program_filters(text: str, topics: Iterable[str]) -> ProgramFilter:
     return ProgramFilter(
         kind=kind_from_text(lowered),
         level=level,
-        topic=topic_from_text(lowered, topics),
+        topic=topic_covering_subject(lowered, topics),
         max_cost=max_cost,
         delivery_format=delivery_format_from_text(lowered),
         order_by=order_by,
+        descending=descending,
         limit=limit,
     )
 

@@ -1,7 +1,9 @@
 """Actions that answer questions about the programs in the catalog database."""
+import difflib
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, List, Optional
+from collections import Counter
+from typing import Any, List, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,10 +15,10 @@ from bot.actions import presenting
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.actions.parsing import (
     ProgramFilter,
-    attribute_from_text,
+    asked_attributes,
     general_answer_for,
     parse_program_filters,
-    unmatched_program_phrase,
+    requested_subject,
 )
 from bot.actions.resolution import from_entities, fuzzy_matches, resolve_programs
 from catalog_db import queries
@@ -36,6 +38,8 @@ RESPONSE_VARIABLES = {
     "aid": "financial_aid",
 }
 MAX_LISTED = 12
+MAX_FACTS_PER_ANSWER = 3  # "how much is it, how long, is it online and who is it for?" gets the first three
+MAX_SUGGESTED_TOPICS = 6
 
 
 def program_entities(tracker: Tracker) -> List[str]:
@@ -87,31 +91,87 @@ def answer_program_question(
 ) -> List[EventType]:
     """Answer "how much is X?", "is it online?", "and the design one?" from the catalog."""
     text = message_text(tracker)
-    asked = attribute_from_text(text)
-    resolution = resolve_programs(text, program_entities(tracker), queries.name_index(session))
-    # A message that names a program but no fact ("and the design one?") asks the previous question again.
-    attribute = asked or (tracker.get_slot("program_attribute") if resolution.slugs else None) or "overview"
-    remembered = [] if attribute == "overview" else [SlotSet("program_attribute", attribute)]
-
+    asked = asked_attributes(text)
+    resolution = resolve_programs(
+        text, program_entities(tracker), queries.name_index(session), subject=requested_subject(text))
     if not resolution.slugs:
-        phrase = unmatched_program_phrase(text)
-        if phrase:
-            dispatcher.utter_message(response="utter_program_not_found", phrase=phrase)
-            return remembered
-        if not tracker.get_slot("program"):
-            dispatcher.utter_message(response="utter_ask_which_program")
-            return remembered
+        answered = answer_without_a_program(dispatcher, tracker, session)
+        if answered is not None:
+            return answered
+    # A message that names a program but no fact ("and the design one?") asks the previous question again.
+    previous = tracker.get_slot("program_attribute") if resolution.slugs else None
+    attributes = asked or [previous or "overview"]
+    remembered = [] if attributes[0] == "overview" else [SlotSet("program_attribute", attributes[0])]
 
     slugs = resolution.slugs or (tracker.get_slot("program"),)
-    programs = [p for p in (queries.program_by_slug(session, s) for s in slugs) if p is not None]
+    programs = [p for p in (queries.program_by_slug(session, s) for s in slugs if s) if p is not None]
     if not programs:
         dispatcher.utter_message(response="utter_ask_which_program")
         return [SlotSet("program", None)]
     if len(programs) > 1:
         offer_choice(dispatcher, programs)
         return remembered
-    utter_program_fact(dispatcher, programs[0], attribute)
-    return [SlotSet("program", programs[0].slug), SlotSet("program_attribute", None if attribute == "overview" else attribute)]
+    for attribute in attributes[:MAX_FACTS_PER_ANSWER]:
+        utter_program_fact(dispatcher, programs[0], attribute)
+    return [SlotSet("program", programs[0].slug), *remembered]
+
+
+def answer_without_a_program(
+    dispatcher: CollectingDispatcher, tracker: Tracker, session: Session
+) -> Optional[List[EventType]]:
+    """A program question that names no catalog program: a subject, a missing program, a kind.
+
+    Returns None when the message is a follow-up about the program already being discussed.
+    """
+    text = message_text(tracker)
+    topics = queries.known_topics(session)
+    selection = parse_program_filters(text, topics)
+    if selection.topic:  # "I'm into AI, what have you got and what does it cost?"
+        list_programs(dispatcher, session, selection)
+        return []
+    subject = requested_subject(text)
+    if subject:
+        say_not_in_catalog(dispatcher, session, subject, topics)
+        return []
+    general = general_answer_for(text, selection)
+    if selection.kind and general:  # "how long is a master's?" asks about masters in general
+        dispatcher.utter_message(response=general)
+        return []
+    if tracker.get_slot("program"):
+        return None
+    dispatcher.utter_message(response="utter_ask_which_program")
+    return []
+
+
+def nearest_topics(subject: str, topics: Sequence[str]) -> List[str]:
+    """Catalog topics spelled like the subject or sharing a word with it: "safty" → "safety"."""
+    words = subject.split()
+    close = [match for word in [subject, *words] for match in difflib.get_close_matches(word, topics, n=2, cutoff=0.8)]
+    sharing = [topic for topic in topics if set(words) & set(topic.split())]
+    return list(dict.fromkeys(close + sharing))[:3]
+
+
+def say_not_in_catalog(dispatcher: CollectingDispatcher, session: Session, subject: str, topics: Sequence[str]) -> None:
+    """Name what the catalog lacks, point to the nearest topics (or the main ones) and to a coach."""
+    dispatcher.utter_message(response="utter_program_not_found", phrase=subject)
+    nearest = nearest_topics(subject, topics)
+    coach = {"title": "Talk to a coach", "payload": "/human_handoff"}
+    if nearest:
+        dispatcher.utter_message(
+            response="utter_nearest_topics", topics=", ".join(nearest),
+            buttons=[{"title": f"Programs about {t}", "payload": f"list programs about {t}"} for t in nearest] + [coach],
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_catalog_topics", topics=", ".join(main_topics(session)),
+            buttons=[{"title": "List all programs", "payload": "list all programs"}, coach],
+        )
+
+
+def main_topics(session: Session) -> List[str]:
+    """The topics most programs are about, for a learner who named one we lack."""
+    counts = Counter(topic for program in queries.search_programs(session) for topic in program.topics)
+    return [topic for topic, _ in counts.most_common(MAX_SUGGESTED_TOPICS)]
 
 
 class CatalogAction(Action, ABC):
@@ -189,48 +249,70 @@ def describe_filter(selection: ProgramFilter) -> str:
     return " ".join(parts[:2]) + "".join(f", {part}" for part in parts[2:])
 
 
+SUPERLATIVES = {("cost", False): "cheapest", ("cost", True): "most expensive",
+                ("duration", False): "shortest", ("duration", True): "longest"}
+
+
+def list_programs(dispatcher: CollectingDispatcher, session: Session, selection: ProgramFilter) -> None:
+    """The programs that match a filter, or the cheapest/most expensive/shortest/longest of them."""
+    programs = queries.search_programs(
+        session,
+        kind=selection.kind,
+        level=selection.level,
+        topic=selection.topic,
+        max_cost=selection.max_cost,
+        delivery_format=selection.delivery_format,
+        order_by=selection.order_by,
+        descending=selection.descending,
+    )
+    criteria = describe_filter(selection)
+    if selection.order_by:
+        # A superlative can only be claimed among programs whose figure we hold.
+        known = "cost_usd" if selection.order_by == "cost" else "duration_max"
+        programs = [p for p in programs if getattr(p, known) is not None]
+    if not programs:
+        dispatcher.utter_message(response="utter_program_list_empty", criteria=criteria)
+        return
+    if selection.order_by:
+        superlative = SUPERLATIVES[(selection.order_by, selection.descending)]
+        figure = "price" if selection.order_by == "cost" else "length"
+        programs = programs[: selection.limit or 3]
+        heading = f"Of the {criteria} with a listed {figure}, the {superlative}:"
+    else:
+        heading = f"Here are the {criteria} in our catalog:"
+    shown = programs[:MAX_LISTED]
+    lines = "\n".join(presenting.summary_line(p) for p in shown)
+    if len(programs) > len(shown):
+        lines += f"\n…and {len(programs) - len(shown)} more. Narrow it down by topic, price or format."
+    dispatcher.utter_message(response="utter_program_list", heading=heading, lines=lines)
+
+
 class ActionListPrograms(CatalogAction):
-    """Lists programs, narrowed by kind, topic, price and format, or the cheapest/shortest one."""
+    """Lists programs, narrowed by kind, topic, price and format, or the cheapest/longest and so on."""
 
     def name(self) -> str:
         return "action_list_programs"
 
     def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
         text = message_text(tracker)
-        selection = parse_program_filters(text, queries.known_topics(session))
+        topics = queries.known_topics(session)
+        selection = parse_program_filters(text, topics)
         general = general_answer_for(text, selection)
         if general:
             dispatcher.utter_message(response=general)
             return []
-        programs = queries.search_programs(
-            session,
-            kind=selection.kind,
-            level=selection.level,
-            topic=selection.topic,
-            max_cost=selection.max_cost,
-            delivery_format=selection.delivery_format,
-            order_by=selection.order_by,
-        )
-        criteria = describe_filter(selection)
-        if selection.order_by:
-            # "Cheapest" or "shortest" can only be claimed among programs whose figure we hold.
-            known = "cost_usd" if selection.order_by == "cost" else "duration_max"
-            programs = [p for p in programs if getattr(p, known) is not None]
-        if not programs:
-            dispatcher.utter_message(response="utter_program_list_empty", criteria=criteria)
-            return []
-        if selection.order_by:
-            superlative = "cheapest" if selection.order_by == "cost" else "shortest"
-            figure = "price" if selection.order_by == "cost" else "length"
-            programs = programs[: selection.limit or 3]
-            heading = f"Of the {criteria} with a listed {figure}, the {superlative}:"
-        else:
-            heading = f"Here are the {criteria} in our catalog:"
-        shown = programs[:MAX_LISTED]
-        lines = "\n".join(presenting.summary_line(p) for p in shown)
-        if len(programs) > len(shown):
-            lines += f"\n…and {len(programs) - len(shown)} more. Narrow it down by topic, price or format."
-        dispatcher.utter_message(response="utter_program_list", heading=heading, lines=lines)
+        if not selection.topic:
+            subject = requested_subject(text)
+            named = resolve_programs(text, program_entities(tracker), queries.name_index(session), subject).slugs
+            if named:  # "anything on fusion 360?" names a program, not a topic
+                programs = [p for p in (queries.program_by_slug(session, slug) for slug in named) if p]
+                lines = "\n".join(presenting.summary_line(p) for p in programs)
+                dispatcher.utter_message(response="utter_program_list", heading="Here's what we have:", lines=lines)
+                return []
+            if subject:  # "do you have anything on welding?": say so rather than list everything
+                say_not_in_catalog(dispatcher, session, subject, topics)
+                return []
+        list_programs(dispatcher, session, selection)
         return []
 
 

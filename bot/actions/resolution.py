@@ -6,7 +6,7 @@ program and catch what it misses: misspellings ("generativ AI") and partial name
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from catalog_db.names import normalize_name
 
@@ -14,7 +14,9 @@ from catalog_db.names import normalize_name
 _NON_DISTINCTIVE = frozenset(
     "a an and the of to in for on with at by or introduction intro skills skill training course "
     "program certificate degree micro credential microcredential bachelor master science arts "
-    "durable one what how much is it its about me tell does do cost long".split()
+    "durable one what how much is it its about me tell does do cost long masters bachelors degrees "
+    "certificates courses programs classes trainings credentials microcredentials online graduate "
+    "undergraduate grad undergrad level doctoral doctorate".split()
 )
 FUZZY_CUTOFF = 0.86
 
@@ -81,14 +83,32 @@ def keyword_matches(text: str, name_index: Iterable[Tuple[str, str]]) -> List[st
     return sorted(slugs)
 
 
+def names_every_word(subject: str, slugs: Iterable[str], name_index: Iterable[Tuple[str, str]]) -> bool:
+    """Whether each program's name or an alias holds every distinctive word of the subject.
+
+    "the safety management course" shares "management" with Non-profit Management, but it asks
+    for something else.
+    """
+    wanted = {w for w in normalize_name(subject).split() if w not in _NON_DISTINCTIVE}
+    surfaces: Dict[str, Set[str]] = {}
+    for slug, surface in name_index:
+        surfaces.setdefault(slug, set()).update(normalize_name(surface).split())
+    return all(wanted <= surfaces.get(slug, set()) for slug in slugs)
+
+
 def resolve_programs(
-    text: str, entity_values: Sequence[str], name_index: Sequence[Tuple[str, str]]
+    text: str, entity_values: Sequence[str], name_index: Sequence[Tuple[str, str]], subject: Optional[str] = None
 ) -> Resolution:
-    """Find the programs a message names, trying exact entities, then spelling, then key words."""
+    """Find the programs a message names, trying exact entities, then spelling, then key words.
+
+    A match on a shared key word only counts when it holds every word of the `subject` the
+    learner named, if any.
+    """
     for finder in (
         lambda: from_entities(entity_values, name_index),
         lambda: fuzzy_matches(text, name_index),
-        lambda: keyword_matches(text, name_index),
+        lambda: [slug for slug in keyword_matches(text, name_index)
+                 if subject is None or names_every_word(subject, [slug], name_index)],
     ):
         slugs = finder()
         if slugs:
