@@ -1,12 +1,17 @@
 """The handoff actions against a real handoff store (a fresh SQLite file per test)."""
+import asyncio
+
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff_actions import (
+    ActionCancelHandoff,
     ActionDeliverCoachMessages,
     ActionFallback,
     ActionHandoff,
     ActionHandoffClosed,
     ActionRelayToCoach,
+    ValidateCallbackForm,
 )
 from catalog_db import handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
@@ -88,8 +93,40 @@ def test_first_misunderstanding_asks_to_rephrase(store):
     assert handoff_for(store) is None
 
 
-def test_second_misunderstanding_in_a_row_hands_off_in_the_same_action(store):
+def test_second_misunderstanding_in_a_row_offers_a_coach_and_pages_nobody(store):
     messages, events = run(ActionFallback(), fallback_tracker(2))
-    assert responses(messages) == ["utter_handoff_after_fallbacks", "utter_handoff_started"]
-    assert handoff_for(store).reason == "the assistant did not understand twice in a row"
-    assert not [e for e in events if e["event"] == "followup"]
+    assert responses(messages) == ["utter_offer_coach_after_misunderstanding"] and events == []
+    assert handoff_for(store) is None
+
+
+def offered(offer: str, answer_intent: str = "affirm"):
+    """A learner answering "yes" right after the assistant ended its turn with `offer`."""
+    return tracker_for("yes please", intent=answer_intent, events=[
+        {"event": "user", "text": "blorp", "input_channel": "rest", "timestamp": 1_700_000_000},
+        {"event": "bot", "text": "Would you like a coach?", "metadata": {"utter_action": offer}},
+        {"event": "user", "text": "yes please", "input_channel": "rest", "timestamp": 1_700_000_001,
+         "parse_data": {"intent": {"name": answer_intent}}},
+    ])
+
+
+@pytest.mark.parametrize("offer, reason", [
+    ("utter_offer_coach_after_misunderstanding", "accepted a coach after misunderstandings"),
+    ("utter_offer_coach", "accepted a coach after a recommendation"),
+])
+def test_an_accepted_offer_is_the_handoff_reason(store, offer, reason):
+    run(ActionHandoff(), offered(offer))
+    assert handoff_for(store).reason == reason
+
+
+def test_cancel_at_the_callback_question_withdraws_the_handoff(store):
+    run(ActionHandoff(), tracker_for("talk to a human"))
+    form = ValidateCallbackForm()
+    assert asyncio.run(form.extract_callback_contact(
+        CollectingDispatcher(), tracker_for("never mind", intent="stop", slots={"requested_slot": "callback_contact"}),
+        {})) == {}
+    messages, events = run(ActionCancelHandoff(), tracker_for("never mind", intent="stop"))
+    assert responses(messages) == ["utter_handoff_cancelled"]
+    assert handoff_for(store) is None
+    with make_session(store) as session:
+        assert handoffs.latest_handoff(session, "learner-1").status == "cancelled"
+    assert {"event": "slot", "name": "handoff_active", "value": False, "timestamp": None} in events

@@ -3,14 +3,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.policies.coach_offer import CoachOfferPolicy
 from bot.policies.handoff import HandoffPolicy
 from bot.policies.reply_guard import ReplyGuardPolicy, custom_action_failed_silently
 
 DOMAIN = Domain.from_dict({
-    "intents": ["ask_program"],
+    "intents": ["ask_program", "affirm", "deny"],
     "slots": {"handoff_active": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}},
-    "actions": ["action_answer_program", "action_relay_to_coach"],
-    "responses": {"utter_technical_problem": [{"text": "sorry"}]},
+    "actions": ["action_answer_program", "action_relay_to_coach", "action_handoff"],
+    "responses": {"utter_technical_problem": [{"text": "sorry"}], "utter_anything_else": [{"text": "else?"}]},
 })
 
 
@@ -75,3 +76,25 @@ def test_relaying_ends_the_turn():
     relayed = tracker(SlotSet("handoff_active", True), UserUttered("hi coach", input_channel="rest"),
                       ActionExecuted("action_relay_to_coach", policy="HandoffPolicy"), SlotSet("handoff_active", True))
     assert predicted(HandoffPolicy, relayed) == "action_listen"
+
+
+def answering(offer, intent, *after):
+    """A learner answering with `intent` right after the assistant said `offer`."""
+    return tracker(UserUttered("blorp", input_channel="rest"), ActionExecuted("action_fallback"),
+                   BotUttered("want a coach?", metadata={"utter_action": offer}), ActionExecuted("action_listen"),
+                   UserUttered("yes", intent={"name": intent, "confidence": 0.9}, input_channel="rest"), *after)
+
+
+def test_yes_to_a_coach_offer_hands_off_and_then_listens():
+    assert predicted(CoachOfferPolicy, answering("utter_offer_coach_after_misunderstanding", "affirm")) == "action_handoff"
+    handed_off = answering("utter_offer_coach", "affirm", ActionExecuted("action_handoff"), BotUttered("a coach has it"))
+    assert predicted(CoachOfferPolicy, handed_off) == "action_listen"
+
+
+def test_no_to_a_coach_offer_asks_what_else():
+    assert predicted(CoachOfferPolicy, answering("utter_offer_coach", "deny")) == "utter_anything_else"
+
+
+def test_yes_to_anything_else_pages_nobody():
+    assert predicted(CoachOfferPolicy, answering("utter_default", "affirm")) is None
+    assert predicted(CoachOfferPolicy, tracker(UserUttered("yes", intent={"name": "affirm"}))) is None

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions.coaching_hours import CoachingHours, describe_reopening
 from bot.actions.recommendation import situation_from_slots
+from bot.actions.situation import is_stop
 from catalog_db import handoffs, queries
 from catalog_db.engine import make_session
 
@@ -73,12 +74,30 @@ def summary(tracker: Tracker) -> Dict[str, Any]:
     return found
 
 
+# Why a learner reached a coach, by the offer they accepted (CoachOfferPolicy); else they asked.
+OFFER_REASONS = {
+    "utter_offer_coach": "accepted a coach after a recommendation",
+    "utter_offer_coach_after_misunderstanding": "accepted a coach after misunderstandings",
+}
+
+
+def last_offer(tracker: Tracker) -> Optional[str]:
+    """The response the assistant ended its previous turn with, if it was a coach offer."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            name = (event.get("metadata") or {}).get("utter_action")
+            return name if name in OFFER_REASONS else None
+    return None
+
+
 def handoff_reason(tracker: Tracker) -> str:
-    intent = tracker.latest_message.get("intent", {}).get("name")
-    if intent == "nlu_fallback":
-        return "the assistant did not understand twice in a row"
-    if intent == "affirm":
-        return "accepted a coach after a recommendation"
+    if tracker.latest_message.get("intent", {}).get("name") == "affirm":
+        return OFFER_REASONS.get(last_offer(tracker) or "", "asked for a person")
     return "asked for a person"
 
 
@@ -230,6 +249,8 @@ class ValidateCallbackForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "callback_contact":
             return {}
         text = tracker.latest_message.get("text") or ""
+        if is_stop(text) or tracker.latest_message.get("intent", {}).get("name") == "stop":
+            return {}  # nothing extracted: the form gives way to the rule that cancels the request
         if re.search(r"^\s*(?:skip|no|nope|no thanks|rather not)\b", text.lower()):
             return {"callback_contact": "none given"}
         contact = parse_contact(text)
@@ -270,17 +291,33 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 
 
 class ActionFallback(Action):
-    """Asks to rephrase; the second misunderstanding in a row goes to a coach."""
+    """Asks to rephrase; after the second misunderstanding in a row it offers a coach.
+
+    Only the learner's "yes" to the offer pages anyone (CoachOfferPolicy): a run of messages the
+    assistant cannot place is no reason to call a person in unasked.
+    """
 
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if consecutive_fallbacks(tracker) >= 2:
-            # Handed off here rather than through a follow-up action: no rule follows
-            # action_fallback with action_handoff, so Rasa's core fallback would answer next
-            # and revert the message that opened the handoff.
-            dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-            return hand_off(dispatcher, tracker)
-        dispatcher.utter_message(response="utter_default")
+            dispatcher.utter_message(response="utter_offer_coach_after_misunderstanding")
+        else:
+            dispatcher.utter_message(response="utter_default")
         return []
+
+
+class ActionCancelHandoff(Action):
+    """Withdraws the open handoff when the learner says "cancel" at the callback question."""
+
+    def name(self) -> str:
+        return "action_cancel_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        with handoff_session() as session, session.begin():
+            active = handoffs.active_handoff(session, tracker.sender_id)
+            if active is not None:
+                handoffs.cancel_handoff(session, active.id)
+        dispatcher.utter_message(response="utter_handoff_cancelled")
+        return [SlotSet("handoff_active", False), SlotSet("callback_contact", None)]
