@@ -13,7 +13,6 @@ def tracker_for(
     confidence: float = 0.95,
     entities: Optional[List[Dict[str, Any]]] = None,
     slots: Optional[Dict[str, Any]] = None,
-    faq_response: Optional[str] = None,
     channel: str = "rest",
     events: Optional[List[Dict[str, Any]]] = None,
 ) -> Tracker:
@@ -23,8 +22,6 @@ def tracker_for(
         "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
     }
-    if faq_response:
-        latest["response_selector"] = {"faq": {"response": {"utter_action": faq_response}}}
     return Tracker.from_dict({
         "sender_id": "learner-1",
         "slots": slots or {},
