@@ -278,7 +278,7 @@ def list_programs(dispatcher: CollectingDispatcher, session: Session, selection:
     else:
         heading = f"Here are the {criteria} in our catalog:"
     shown = programs[:MAX_LISTED]
-    lines = "\n".join(presenting.summary_line(p) for p in shown)
+    lines = presenting.program_list(shown)
     if len(programs) > len(shown):
         lines += f"\n…and {len(programs) - len(shown)} more. Narrow it down by topic, price or format."
     dispatcher.utter_message(response="utter_program_list", heading=heading, lines=lines)
@@ -303,7 +303,7 @@ class ActionListPrograms(CatalogAction):
             named = resolve_programs(text, program_entities(tracker), queries.name_index(session), subject).slugs
             if named:  # "anything on fusion 360?" names a program, not a topic
                 programs = [p for p in (queries.program_by_slug(session, slug) for slug in named) if p]
-                lines = "\n".join(presenting.summary_line(p) for p in programs)
+                lines = presenting.program_list(programs)
                 dispatcher.utter_message(response="utter_program_list", heading="Here's what we have:", lines=lines)
                 return []
             if subject:  # "do you have anything on welding?": say so rather than list everything
@@ -318,8 +318,8 @@ def comparison_lines(first: ProgramFacts, second: ProgramFacts) -> str:
     def line(program: ProgramFacts) -> str:
         facts = [f"{label} {presenting.fact(program, attribute) or 'not in our catalog'}"
                  for attribute, label in (("cost", "cost"), ("duration", "length"), ("format", "format"))]
-        return f"• {program.name}: " + "; ".join(facts)
-    return f"{line(first)}\n{line(second)}"
+        return f"{program.name}: " + "; ".join(facts)
+    return presenting.bullets([line(first), line(second)])
 
 
 class ActionComparePrograms(CatalogAction):
