@@ -1,4 +1,4 @@
-"""`python -m channels.desk create-coach NAME` and `python -m channels.desk purge [--days N]`."""
+"""`python -m channels.desk create-coach NAME [--admin]` and `python -m channels.desk purge [--days N]`."""
 import argparse
 import getpass
 import sys
@@ -17,6 +17,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     create = commands.add_parser("create-coach", help="add a coach who can sign in to the desk")
     create.add_argument("username")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    create.add_argument("--admin", action="store_true", help="may also label the messages the assistant missed")
     purge = commands.add_parser("purge", help="delete closed transcripts older than the retention period")
     purge.add_argument("--days", type=int, help="retention in days (default: DESK_RETENTION_DAYS or 90)")
     args = parser.parse_args(argv)
@@ -26,8 +27,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         with make_session(config.database_url) as session, session.begin():
             if args.command == "create-coach":
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
-                handoffs.create_coach(session, args.username, password)
-                print(f"Coach {args.username} can now sign in.")
+                handoffs.create_coach(session, args.username, password, admin=args.admin)
+                print(f"{'Admin' if args.admin else 'Coach'} {args.username} can now sign in.")
             else:
                 removed = handoffs.purge_closed(session, args.days or config.retention_days)
                 print(f"Deleted {removed} closed handoffs.")

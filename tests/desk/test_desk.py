@@ -60,10 +60,10 @@ def database(tmp_path):
 
 
 @pytest.fixture
-def config(database, fake_rasa):
+def config(database, fake_rasa, tmp_path):
     return ServerConfig(rasa_url=fake_rasa.url, rasa_token="rasa-token", session_secret="desk-secret",
                         database_url=database, slack_webhook_url=f"{fake_rasa.url}/slack",
-                        public_url="http://desk.example")
+                        public_url="http://desk.example", tracker_db_url=f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
 
 
 @pytest.fixture

@@ -84,7 +84,10 @@ class Stack:
             "WEB_ORIGIN": f"http://127.0.0.1:{self.web_port}",
             "COACH_HOURS": "Mon-Sun 00:00-24:00",  # coaches always in: tests must not depend on the clock
             "LOG_DIR": str(log_dir),
-            "TRACKER_DB_URL": f"sqlite:///{log_dir / 'tracker.sqlite3'}",  # never the developer's var/
+            # Conversations, handoffs and reviewed examples of their own, never the developer's var/ or bot/data/.
+            "TRACKER_DB_URL": f"sqlite:///{log_dir / 'tracker.sqlite3'}",
+            "HANDOFF_DB_URL": f"sqlite:///{log_dir / 'desk.sqlite3'}",
+            "REVIEWED_NLU_FILE": str(log_dir / "reviewed.yml"),
             **(extra_env or {}),
         }
         self.actions = Service("actions", self.env, f"http://127.0.0.1:{self.action_port}/health", log_dir)

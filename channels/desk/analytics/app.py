@@ -1,0 +1,60 @@
+"""Adds the analytics to the desk: its tables, its routes, and the rounds that keep the summary current."""
+import asyncio
+import contextlib
+import logging
+import time
+from typing import AsyncIterator
+
+from aiohttp import web
+from zoneinfo import ZoneInfo
+
+from catalog_db.engine import get_engine, make_session
+from channels.config import ServerConfig
+from channels.desk.analytics import summary
+from channels.desk.analytics.keys import updater_key
+from channels.desk.analytics.views import setup_routes
+from channels.desk.keys import config_key
+
+logger = logging.getLogger(__name__)
+
+ROUND_SECONDS = 5
+PURGE_SECONDS = 3600
+
+
+def purge(config: ServerConfig, days: int) -> tuple:
+    """Conversations, their summary and labels past retention: (events deleted, conversations deleted)."""
+    with make_session(config.database_url) as session, session.begin():
+        return summary.purge(session, get_engine(config.tracker_db_url), days, time.time())
+
+
+async def rounds(app: web.Application) -> AsyncIterator[None]:
+    config = app[config_key]
+    summary.create_schema(get_engine(config.database_url))
+    app[updater_key] = summary.Updater(get_engine(config.database_url), get_engine(config.tracker_db_url),
+                                       ZoneInfo(config.office_timezone))
+
+    async def loop() -> None:
+        since_purge = PURGE_SECONDS
+        while True:
+            try:
+                if since_purge >= PURGE_SECONDS:
+                    events, conversations = await asyncio.to_thread(purge, config, config.retention_days)
+                    if events or conversations:
+                        logger.info("deleted %d events and %d conversations past retention", events, conversations)
+                    since_purge = 0
+                await asyncio.to_thread(app[updater_key])
+            except Exception:  # keep the desk up; the next round tries again
+                logger.exception("analytics round failed")
+            await asyncio.sleep(ROUND_SECONDS)
+            since_purge += ROUND_SECONDS
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def setup_analytics(app: web.Application) -> None:
+    app.cleanup_ctx.append(rounds)
+    setup_routes(app)
