@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from catalog_db import handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from channels.config import ServerConfig
+from channels.desk.analytics import summary
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -18,7 +19,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     create.add_argument("username")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.add_argument("--admin", action="store_true", help="may also label the messages the assistant missed")
-    purge = commands.add_parser("purge", help="delete closed transcripts older than the retention period")
+    purge = commands.add_parser("purge", help="delete closed transcripts, conversations and their analytics older "
+                                              "than the retention period")
     purge.add_argument("--days", type=int, help="retention in days (default: DESK_RETENTION_DAYS or 90)")
     args = parser.parse_args(argv)
     config = ServerConfig.from_env()
@@ -32,6 +34,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             else:
                 removed = handoffs.purge_closed(session, args.days or config.retention_days)
                 print(f"Deleted {removed} closed handoffs.")
+        if args.command == "purge":
+            events, conversations = summary.purge_expired(get_engine(config.database_url),
+                                                          get_engine(config.tracker_db_url),
+                                                          args.days or config.retention_days)
+            print(f"Deleted {events} conversation events and the summary of {conversations} conversations.")
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

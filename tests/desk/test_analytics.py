@@ -179,3 +179,19 @@ async def test_a_wrong_period_is_explained(client):
     for query in ("days=12", "start=2026-11-30&end=2026-11-01", "start=yesterday", "start=2020-01-01&end=2026-01-01"):
         response = await client.get(f"/analytics?{query}")
         assert response.status == 400 and "Cannot show that period" in await response.text(), query
+
+
+def test_command_line_makes_admins_and_purges_old_conversations(config, monkeypatch, capsys):
+    from channels.desk.__main__ import main
+
+    monkeypatch.setenv("HANDOFF_DB_URL", config.database_url)
+    monkeypatch.setenv("TRACKER_DB_URL", config.tracker_db_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["create-coach", "root", "--admin", "--password-stdin"]) == 0
+    assert "Admin root can now sign in." in capsys.readouterr().out
+    with make_session(config.database_url) as session:
+        assert handoffs.is_admin(session, "root") and not handoffs.is_admin(session, "dana")
+    assert main(["purge", "--days", "1"]) == 0  # the log is from November 2026, days before this test runs
+    assert re.search(r"Deleted [1-9]\d+ conversation events", capsys.readouterr().out)
+    with get_engine(config.tracker_db_url).connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM events").scalar() == 0

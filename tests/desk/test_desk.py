@@ -200,6 +200,7 @@ def test_command_line_creates_coaches_and_purges(tmp_path, monkeypatch, capsys):
     from channels.desk.__main__ import main
 
     monkeypatch.setenv("HANDOFF_DB_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["create-coach", "sam", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))

@@ -2,14 +2,12 @@
 import asyncio
 import contextlib
 import logging
-import time
 from typing import AsyncIterator
 
 from aiohttp import web
 from zoneinfo import ZoneInfo
 
-from catalog_db.engine import get_engine, make_session
-from channels.config import ServerConfig
+from catalog_db.engine import get_engine
 from channels.desk.analytics import summary
 from channels.desk.analytics.keys import updater_key
 from channels.desk.analytics.views import setup_routes
@@ -19,12 +17,6 @@ logger = logging.getLogger(__name__)
 
 ROUND_SECONDS = 5
 PURGE_SECONDS = 3600
-
-
-def purge(config: ServerConfig, days: int) -> tuple:
-    """Conversations, their summary and labels past retention: (events deleted, conversations deleted)."""
-    with make_session(config.database_url) as session, session.begin():
-        return summary.purge(session, get_engine(config.tracker_db_url), days, time.time())
 
 
 async def rounds(app: web.Application) -> AsyncIterator[None]:
@@ -38,7 +30,9 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
         while True:
             try:
                 if since_purge >= PURGE_SECONDS:
-                    events, conversations = await asyncio.to_thread(purge, config, config.retention_days)
+                    events, conversations = await asyncio.to_thread(
+                        summary.purge_expired, get_engine(config.database_url), get_engine(config.tracker_db_url),
+                        config.retention_days)
                     if events or conversations:
                         logger.info("deleted %d events and %d conversations past retention", events, conversations)
                     since_purge = 0

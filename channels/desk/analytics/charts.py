@@ -6,11 +6,12 @@ escaped by matplotlib's writer.
 """
 import io
 import math
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from channels.desk.analytics.figures import Series
 
@@ -22,7 +23,8 @@ STYLE = {"svg.fonttype": "none", "svg.hashsalt": "credential-advisor", "font.siz
 def _svg(figure: Figure) -> str:
     out = io.StringIO()
     FigureCanvasSVG(figure).print_svg(out, metadata={"Date": None})
-    return out.getvalue()
+    # matplotlib 3.5 quotes the generic family, which makes it a (missing) font's name: browsers fall back to serif.
+    return out.getvalue().replace("'sans-serif'", "sans-serif")
 
 
 def _figure(height: float = 2.8):
@@ -58,6 +60,7 @@ def stacked_days(series: Series) -> str:
                 bar.set_gid(f"bar-{column}-{day}")
             bottoms = [b + v for b, v in zip(bottoms, values)]
         _day_ticks(axes, days)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel("conversations")
         axes.legend(loc="upper left", frameon=False, ncol=len(series.header) - 1)
         return _svg(figure)
@@ -80,24 +83,18 @@ def lines_per_day(series: Series, columns: Sequence[int], names: Sequence[str]) 
         return _svg(figure)
 
 
-def bars(series: Series, horizontal: bool = True, ylabel: Optional[str] = None) -> str:
-    """One bar per row: (label, value)."""
+def bars(series: Series) -> str:
+    """One horizontal bar per row, (label, count), in the rows' order from the top."""
     with matplotlib.rc_context(STYLE):
-        figure, axes = _figure(3.2 if horizontal else 2.8)
+        figure, axes = _figure(1.0 + 0.28 * max(len(series.rows), 3))
         if not _empty(axes, series.rows):
             labels = [str(row[0]) for row in series.rows]
-            values = [row[1] for row in series.rows]
-            if horizontal:  # the largest on top
-                drawn = axes.barh(range(len(labels)), values, color=COLORS[0])
-                axes.set_yticks(range(len(labels)))
-                axes.set_yticklabels(labels)
-                axes.invert_yaxis()
-                axes.set_xlabel(series.header[1])
-            else:
-                drawn = axes.bar(range(len(labels)), values, color=COLORS[0])
-                axes.set_xticks(range(len(labels)))
-                axes.set_xticklabels(labels)
-                axes.set_ylabel(ylabel or series.header[1])
+            drawn = axes.barh(range(len(labels)), [row[1] for row in series.rows], color=COLORS[0], height=0.7)
+            axes.set_yticks(range(len(labels)))
+            axes.set_yticklabels(labels)
+            axes.invert_yaxis()
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+            axes.set_xlabel(series.header[1])
             for n, bar in enumerate(drawn):
                 bar.set_gid(f"bar-{n}")
         return _svg(figure)

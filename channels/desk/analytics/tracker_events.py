@@ -89,5 +89,10 @@ def conversation(connection: Connection, sender_id: str, first_id: int, last_id:
 
 
 def purge_before(connection: Connection, cutoff: float) -> int:
-    """Delete every event older than `cutoff` (seconds since the epoch): the retention limit."""
+    """Delete every event older than `cutoff` (seconds since the epoch): the retention limit.
+
+    Looks before it deletes: on SQLite a DELETE holds the write lock while it scans, and Rasa would wait.
+    """
+    if connection.execute(select(events.c.id).where(events.c.timestamp < cutoff).limit(1)).first() is None:
+        return 0
     return connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount

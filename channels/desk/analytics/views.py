@@ -59,7 +59,7 @@ DRAW: Dict[str, Callable[[figures.Series], str]] = {
     "rates": lambda series: charts.lines_per_day(series, (2, 3), ("containment", "handoff-rate")),
     "faq": charts.bars,
     "programs": charts.bars,
-    "funnel": lambda series: charts.bars(series, horizontal=False),
+    "funnel": charts.bars,
 }
 
 
