@@ -101,7 +101,7 @@ class Conversations:
         if kind < 0.08:
             self.questionnaire(sender, at, channel)
             return
-        for _ in range(rng.choice((1, 2, 2, 3, 3, 3, 4, 5))):
+        for _ in range(rng.choice((1, 1, 2, 2, 2, 3, 3, 4))):
             at += rng.uniform(5, 40)
             what = rng.random()
             if what < 0.35:

@@ -32,8 +32,8 @@ const [deskUrl, username, password, period, shotDir] = process.argv.slice(2);
         for (const line of svg.querySelectorAll('[id^="points-"]')) {
           points[line.id.replace("points-", "")] = line.querySelectorAll("use").length;
         }
-        return { loaded: image.complete, width: image.naturalWidth, bars: svg.querySelectorAll('[id^="bar-"]').length,
-                 points };
+        const bars = svg.querySelectorAll('[id^="bar-"]').length + svg.querySelectorAll('[id^="bars-"] > path').length;
+        return { loaded: image.complete, width: image.naturalWidth, bars, points };
       });
       const header = await section.locator("thead th").allTextContents();
       const cells = [];

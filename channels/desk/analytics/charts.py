@@ -1,7 +1,7 @@
 """The overview's charts as SVG, drawn on the server by matplotlib (a dependency of Rasa already).
 
-The page shows them as images, so they need no JavaScript; every bar and every line of points
-carries an id ("bar-…", "points-…") so tests and assistive tools can find them. Text in an SVG is
+The page shows them as images, so they need no JavaScript; bars and lines of points carry ids
+("bar-…", "bars-<series>", "points-<series>") so tests and assistive tools can find them. Text in an SVG is
 escaped by matplotlib's writer.
 """
 import io
@@ -10,6 +10,7 @@ from typing import List, Sequence
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -47,18 +48,22 @@ def _day_ticks(axes, days: List[str]) -> None:
 
 
 def stacked_days(series: Series) -> str:
-    """Per day, one bar per column stacked (conversations by channel)."""
+    """Per day, one bar per column stacked (conversations by channel); each column's bars are one
+    collection ("bars-<column>", a path a day), which draws several times faster than a patch a bar."""
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure()
         days = [row[0] for row in series.rows]
         bottoms = [0] * len(days)
         for n, column in enumerate(series.header[1:], start=1):
             values = [row[n] for row in series.rows]
-            bars = axes.bar(range(len(days)), values, bottom=bottoms, color=COLORS[(n - 1) % len(COLORS)],
-                            label=column, width=0.8)
-            for day, bar in zip(days, bars):
-                bar.set_gid(f"bar-{column}-{day}")
+            bars = PolyCollection([[(x - 0.4, low), (x + 0.4, low), (x + 0.4, low + v), (x - 0.4, low + v)]
+                                   for x, (low, v) in enumerate(zip(bottoms, values))],
+                                  facecolors=COLORS[(n - 1) % len(COLORS)], label=column)
+            bars.set_gid(f"bars-{column}")
+            axes.add_collection(bars)
             bottoms = [b + v for b, v in zip(bottoms, values)]
+        axes.set_xlim(-0.6, len(days) - 0.4)
+        axes.set_ylim(0, max(max(bottoms, default=0), 1) * 1.15)
         _day_ticks(axes, days)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel("conversations")

@@ -276,9 +276,15 @@ class Updater:
         self.desk, self.tracker, self.zone = desk, tracker, zone
         self._lock = threading.Lock()
 
-    def __call__(self, limit: Optional[int] = None) -> int:
-        with self._lock:
+    def __call__(self, limit: Optional[int] = None, timeout: Optional[float] = None) -> int:
+        """Fold up to `limit` new events; with a `timeout`, give up (returning 0) when another update holds
+        on longer than that."""
+        if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+            return 0
+        try:
             return update(self.desk, self.tracker, self.zone, limit=limit)
+        finally:
+            self._lock.release()
 
 
 def purge(session: Session, tracker: Engine, older_than_days: int, now: float) -> Tuple[int, int]:

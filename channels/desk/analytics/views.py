@@ -31,7 +31,8 @@ from channels.desk.views import _render, _url, coach_required
 logger = logging.getLogger(__name__)
 
 DOMAIN_DIR = PROJECT_ROOT / "bot" / "domain"
-CATCH_UP_EVENTS = 20000  # folded before a page is drawn; more is left to the background rounds
+CATCH_UP_EVENTS = 20000  # folded before a page is drawn (about a second); more is left to the background
+LOCK_WAIT_SECONDS = 3  # for a background round to finish its chunk (as many events, as long)
 GROUPS_PER_PAGE = 50
 OUTCOME_NAMES = {"misunderstood": "misunderstood", "off_topic": "declined as off-topic",
                  "low_confidence": "low-confidence guess"}
@@ -82,7 +83,7 @@ def _with_period(url: str, period: figures.Period, **more: str) -> str:
 async def _catch_up(request: web.Request) -> int:
     """Fold what Rasa stored since the last round; returns how many events are still to read."""
     def run() -> int:
-        request.app[updater_key](CATCH_UP_EVENTS)
+        request.app[updater_key](CATCH_UP_EVENTS, timeout=LOCK_WAIT_SECONDS)
         config = request.app[config_key]
         tracker = get_engine(config.tracker_db_url)
         if not tracker_events.has_events(tracker):
