@@ -99,5 +99,5 @@ def office(db_url):
     summary.create_schema(get_engine(db_url))
     office_log().store(get_engine(db_url))
     add_handoffs(db_url)
-    summary.update(get_engine(db_url), get_engine(db_url), ZONE, batch=7)  # batches end mid-turn
+    summary.update(get_engine(db_url), get_engine(db_url), ZONE)
     return db_url

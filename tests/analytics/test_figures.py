@@ -5,11 +5,15 @@ import pytest
 
 from catalog_db.engine import get_engine, make_session
 from channels.desk.analytics import figures, summary
-from channels.desk.analytics.models import ConversationSummary
+from channels.desk.analytics.models import ConversationSummary, MessageSummary
 from tests.analytics.conftest import ZONE, office_log
 from tests.analytics.event_log import EventLog, utc
 
 BOTH_DAYS = figures.Period(date(2026, 11, 23), date(2026, 11, 24))
+
+
+def overview(session, period):
+    return figures.overview(session, period, ZONE, figures.digest(session, period))
 
 
 @pytest.fixture
@@ -19,7 +23,7 @@ def session(office):
 
 
 def test_conversations_messages_and_channels(session):
-    found = figures.overview(session, BOTH_DAYS, ZONE)
+    found = overview(session, BOTH_DAYS)
     # ann twice (a new session the next day), ben once (his second session waited for the coach), cat, dan, eve
     assert found.conversations == 6
     assert found.by_channel == {"website": 3, "REST": 1, "Slack": 1, "Telegram": 1}
@@ -27,7 +31,7 @@ def test_conversations_messages_and_channels(session):
 
 
 def test_containment_handoff_rate_and_reasons(session):
-    found = figures.overview(session, BOTH_DAYS, ZONE)
+    found = overview(session, BOTH_DAYS)
     assert found.handoffs == 3
     assert found.containment == pytest.approx(0.5) and found.handoff_rate == pytest.approx(0.5)
     assert found.reasons == {"asked for a person": 1, "after misunderstandings": 1, "after a recommendation": 1}
@@ -35,7 +39,7 @@ def test_containment_handoff_rate_and_reasons(session):
 
 
 def test_what_the_assistant_missed(session):
-    found = figures.overview(session, BOTH_DAYS, ZONE)
+    found = overview(session, BOTH_DAYS)
     # Two weather questions declined; "asdf qwer" and "zzz blorp" not understood; "is it worth it" answered on a
     # 0.5 guess. Unsure answers inside the questionnaire and messages relayed to a coach are none of these.
     assert (found.off_topic, found.misunderstood, found.low_confidence) == (2, 2, 1)
@@ -43,29 +47,29 @@ def test_what_the_assistant_missed(session):
 
 
 def test_questionnaire_and_funnel(session):
-    found = figures.overview(session, BOTH_DAYS, ZONE)
+    found = overview(session, BOTH_DAYS)
     assert (found.questionnaire_started, found.questionnaire_completed) == (2, 1)
     assert found.paths == {"graduate certificate": 1}
-    funnel = figures.questionnaire_funnel(session, BOTH_DAYS)
+    funnel = figures.questionnaire_funnel(figures.digest(session, BOTH_DAYS))
     assert funnel.rows == [("started", 2), ("answered 1", 2), ("answered 2", 2), ("answered 3", 2),
                            ("answered 4", 1), ("answered 5", 1), ("answered 6", 1), ("got a suggestion", 1)]
 
 
 def test_coach_waits(session):
-    found = figures.overview(session, BOTH_DAYS, ZONE)
+    found = overview(session, BOTH_DAYS)
     assert sorted(found.waits) == [120, 600, 1800]  # the handoff on the 25th is outside the period
     assert found.wait_median == 600 and found.wait_p90 == 1800
     assert found.unanswered_handoffs == 1
 
 
 def test_per_day_series(session):
-    per_day = figures.conversations_per_day(session, BOTH_DAYS)
+    per_day = figures.conversations_per_day(figures.digest(session, BOTH_DAYS), BOTH_DAYS)
     assert per_day.header == ("day", "REST", "Slack", "Telegram", "website")
     assert per_day.rows == [("2026-11-23", 1, 1, 0, 1), ("2026-11-24", 0, 0, 1, 2)]
-    rates = figures.rates_per_day(session, BOTH_DAYS)
+    rates = figures.rates_per_day(figures.digest(session, BOTH_DAYS), BOTH_DAYS)
     assert rates.rows == [("2026-11-23", 3, 66.7, 33.3), ("2026-11-24", 3, 33.3, 66.7)]
     only_first = figures.Period(date(2026, 11, 23), date(2026, 11, 23))
-    assert figures.overview(session, only_first, ZONE).conversations == 3
+    assert overview(session, only_first).conversations == 3
 
 
 def test_top_topics_and_programs(session):
@@ -74,17 +78,21 @@ def test_top_topics_and_programs(session):
 
 
 def test_an_empty_period_has_no_rates(session):
-    found = figures.overview(session, figures.Period(date(2026, 1, 1), date(2026, 1, 7)), ZONE)
+    found = overview(session, figures.Period(date(2026, 1, 1), date(2026, 1, 7)))
     assert found.conversations == 0 and found.containment is None and found.wait_median is None
 
 
 def test_the_summary_is_the_same_however_it_is_read(office, tmp_path):
-    """Once in one go, or a few events at a time while Rasa writes: the same rows."""
+    """Once in one go, or a few events at a time while Rasa writes, batches ending mid-turn: the same rows."""
     def rows(url):
         with make_session(url) as session:
-            return sorted(tuple(getattr(c, k) for k in ("id", "learner_messages", "off_topic", "misunderstood",
-                                                          "handoff_reason", "questionnaire_slots", "channel"))
-                          for c in session.query(ConversationSummary))
+            conversations = sorted(
+                tuple(getattr(c, k) for k in ("id", "learner_messages", "off_topic", "misunderstood", "low_confidence",
+                                              "handoff_reason", "questionnaire_slots", "recommended_path", "channel"))
+                for c in session.query(ConversationSummary))
+            messages = sorted((m.id, m.conversation_id, m.outcome, m.faq_topic, m.program, m.text_key)
+                              for m in session.query(MessageSummary))
+            return conversations, messages
     url = f"sqlite:///{tmp_path / 'stepwise.sqlite3'}"
     summary.create_schema(get_engine(url))
     log = office_log()
@@ -115,7 +123,7 @@ def test_retention_purge_deletes_old_events_and_their_summary(office):
         removed, conversations = summary.purge(session, get_engine(office), 90, now)
     assert conversations == 3 and removed > 0  # the first day's ann, ben and cat
     with make_session(office) as session:
-        found = figures.overview(session, BOTH_DAYS, ZONE)
+        found = overview(session, BOTH_DAYS)
     assert found.conversations == 3
     from channels.desk.analytics import tracker_events
     with get_engine(office).connect() as connection:

@@ -1,7 +1,7 @@
 """Every figure of the overview, as queries on the summary and the handoff store for one period.
 
-A conversation belongs to the day (office time) it started; shares of messages are over the learner
-messages of those conversations. Containment is the share of conversations with no handoff. The
+A conversation belongs to the day (office time) it started, and shares of messages are over the
+learner messages of those conversations; the top questions and programs count the period's messages. Containment is the share of conversations with no handoff. The
 wait is from a handoff to the first coach reply; the 90th percentile is the nearest-rank one.
 """
 import math
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from zoneinfo import ZoneInfo
 
@@ -114,41 +114,60 @@ class Overview:
         return nearest_rank(self.waits, 0.9)
 
 
-def _conversations(period: Period):
-    c = ConversationSummary
-    return and_(c.day.between(period.start, period.end), c.learner_messages > 0)
+@dataclass(frozen=True)
+class Group:
+    """Conversations of one day alike in everything the figures split them by, with their counts summed."""
+
+    day: date
+    channel: str
+    handoff_reason: Optional[str]
+    after_hours: bool
+    callback: bool
+    answered: Optional[int]  # questionnaire questions answered; None: not started
+    path: Optional[str]
+    conversations: int
+    learner_messages: int
+    misunderstood: int
+    off_topic: int
+    other_language: int
+    low_confidence: int
+    failed: int
 
 
-def overview(session: Session, period: Period, zone: ZoneInfo) -> Overview:
+def digest(session: Session, period: Period) -> List[Group]:
+    """One pass over the period's conversations, grouped: every conversation figure is a sum of these."""
     c = ConversationSummary
-    result = Overview(period)
-    counted = (func.count(), func.sum(c.learner_messages), func.sum(c.misunderstood), func.sum(c.off_topic),
-               func.sum(c.other_language), func.sum(c.low_confidence), func.sum(c.failed))
-    for channel, *numbers in session.execute(select(c.channel, *counted).where(_conversations(period))
-                                             .group_by(c.channel)):
-        numbers = [n or 0 for n in numbers]
-        result.by_channel[channel_name(channel)] = numbers[0]
-        result.conversations += numbers[0]
-        result.learner_messages += numbers[1]
-        result.misunderstood += numbers[2]
-        result.off_topic += numbers[3]
-        result.other_language += numbers[4]
-        result.low_confidence += numbers[5]
-        result.failed += numbers[6]
-    result.reasons = {reason: 0 for reason in HANDOFF_REASONS}
-    for reason, count, after_hours, callbacks in session.execute(
-            select(c.handoff_reason, func.count(), func.sum(case((c.after_hours, 1), else_=0)),
-                   func.sum(case((and_(c.after_hours, c.callback), 1), else_=0)))
-            .where(_conversations(period), c.handoff_reason.is_not(None)).group_by(c.handoff_reason)):
-        result.reasons[reason] = count
-        result.handoffs += count
-        result.after_hours += after_hours or 0
-        result.after_hours_callbacks += callbacks or 0
-    result.questionnaire_started, result.questionnaire_completed = session.execute(
-        select(func.count(c.questionnaire_slots), func.count(c.recommended_path)).where(_conversations(period))).one()
-    result.paths = dict(session.execute(
-        select(c.recommended_path, func.count()).where(_conversations(period), c.recommended_path.is_not(None))
-        .group_by(c.recommended_path).order_by(func.count().desc(), c.recommended_path)).all())
+    rows = session.execute(
+        select(c.day, c.channel, c.handoff_reason, c.after_hours, c.callback, c.questionnaire_slots,
+               c.recommended_path, func.count(), func.sum(c.learner_messages), func.sum(c.misunderstood),
+               func.sum(c.off_topic), func.sum(c.other_language), func.sum(c.low_confidence), func.sum(c.failed))
+        .where(c.day.between(period.start, period.end), c.learner_messages > 0)
+        .group_by(c.day, c.channel, c.handoff_reason, c.after_hours, c.callback, c.questionnaire_slots,
+                  c.recommended_path))
+    return [Group(day, channel_name(channel), reason, bool(after_hours), bool(callback),
+                  None if slots is None else len([s for s in slots.split(",") if s]), path, *(n or 0 for n in counts))
+            for day, channel, reason, after_hours, callback, slots, path, *counts in rows]
+
+
+def overview(session: Session, period: Period, zone: ZoneInfo, groups: Sequence[Group]) -> Overview:
+    result = Overview(period, reasons={reason: 0 for reason in HANDOFF_REASONS})
+    for group in groups:
+        result.conversations += group.conversations
+        result.by_channel[group.channel] = result.by_channel.get(group.channel, 0) + group.conversations
+        for name in ("learner_messages", "misunderstood", "off_topic", "other_language", "low_confidence", "failed"):
+            setattr(result, name, getattr(result, name) + getattr(group, name))
+        if group.handoff_reason is not None:
+            result.handoffs += group.conversations
+            result.reasons[group.handoff_reason] = result.reasons.get(group.handoff_reason, 0) + group.conversations
+            if group.after_hours:
+                result.after_hours += group.conversations
+                result.after_hours_callbacks += group.conversations if group.callback else 0
+        if group.answered is not None:
+            result.questionnaire_started += group.conversations
+        if group.path is not None:
+            result.questionnaire_completed += group.conversations
+            result.paths[group.path] = result.paths.get(group.path, 0) + group.conversations
+    result.paths = dict(sorted(result.paths.items(), key=lambda item: (-item[1], item[0])))
     result.waits, result.unanswered_handoffs = handoff_waits(session, period, zone)
     return result
 
@@ -178,25 +197,24 @@ class Series:
     rows: List[Tuple]
 
 
-def conversations_per_day(session: Session, period: Period) -> Series:
-    c = ConversationSummary
+def conversations_per_day(groups: Sequence[Group], period: Period) -> Series:
     counts: Dict[Tuple[date, str], int] = {}
-    for day, channel, count in session.execute(
-            select(c.day, c.channel, func.count()).where(_conversations(period)).group_by(c.day, c.channel)):
-        counts[(day, channel_name(channel))] = counts.get((day, channel_name(channel)), 0) + count
+    for group in groups:
+        counts[(group.day, group.channel)] = counts.get((group.day, group.channel), 0) + group.conversations
     channels = sorted({channel for _, channel in counts}) or ["website"]
     return Series("Conversations per day, by channel", ("day", *channels),
                   [(day.isoformat(), *(counts.get((day, ch), 0) for ch in channels)) for day in period.days])
 
 
-def rates_per_day(session: Session, period: Period) -> Series:
-    c = ConversationSummary
-    found = {day: (total, handed) for day, total, handed in session.execute(
-        select(c.day, func.count(), func.sum(case((c.handoff_reason.is_not(None), 1), else_=0)))
-        .where(_conversations(period)).group_by(c.day))}
+def rates_per_day(groups: Sequence[Group], period: Period) -> Series:
+    totals: Dict[date, List[int]] = {}
+    for group in groups:
+        total = totals.setdefault(group.day, [0, 0])
+        total[0] += group.conversations
+        total[1] += group.conversations if group.handoff_reason is not None else 0
     rows = []
     for day in period.days:
-        total, handed = found.get(day, (0, 0))
+        total, handed = totals.get(day, (0, 0))
         rows.append((day.isoformat(), total, _percent(share(total - handed, total)), _percent(share(handed, total))))
     return Series("Containment and handoff rate per day", ("day", "conversations", "containment %", "handoff rate %"),
                   rows)
@@ -207,11 +225,10 @@ def _percent(value: Optional[float]) -> Optional[float]:
 
 
 def _top(session: Session, period: Period, column) -> List[Tuple[str, int]]:
-    m = MessageSummary
+    """The ten commonest values of a message column among the period's learner messages."""
     return [(name, count) for name, count in session.execute(
-        select(column, func.count()).join(ConversationSummary, ConversationSummary.id == m.conversation_id)
-        .where(_conversations(period), column.is_not(None)).group_by(column)
-        .order_by(func.count().desc(), column).limit(10))]
+        select(column, func.count()).where(column.is_not(None), MessageSummary.day.between(period.start, period.end))
+        .group_by(column).order_by(func.count().desc(), column).limit(10))]
 
 
 def top_faq_topics(session: Session, period: Period) -> Series:
@@ -229,18 +246,16 @@ def top_programs(session: Session, period: Period, catalog: Optional[Session]) -
                   [(names.get(slug, slug), count) for slug, count in found])
 
 
-def questionnaire_funnel(session: Session, period: Period) -> Series:
+def questionnaire_funnel(groups: Sequence[Group]) -> Series:
     """Conversations that started the questionnaire, answered at least k of its questions, got a suggestion."""
-    c = ConversationSummary
     answered = [0] * (len(QUESTIONNAIRE_SLOTS) + 1)
     started = completed = 0
-    for slots, recommended, count in session.execute(
-            select(c.questionnaire_slots, c.recommended_path.is_not(None), func.count())
-            .where(_conversations(period), c.questionnaire_slots.is_not(None))
-            .group_by(c.questionnaire_slots, c.recommended_path.is_not(None))):
-        started += count
-        completed += count if recommended else 0
-        answered[len([s for s in slots.split(",") if s])] += count
+    for group in groups:
+        if group.answered is None:
+            continue
+        started += group.conversations
+        completed += group.conversations if group.path is not None else 0
+        answered[min(group.answered, len(QUESTIONNAIRE_SLOTS))] += group.conversations
     rows = [("started", started)]
     for k in range(1, len(QUESTIONNAIRE_SLOTS) + 1):
         rows.append((f"answered {k}", sum(answered[k:])))

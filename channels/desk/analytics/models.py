@@ -3,7 +3,7 @@
 The summary is derived data: `summary.rebuild` can always make it again from the tracker store.
 Labels are what admins decided about missed messages, and are the only thing here a person wrote.
 """
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -44,12 +44,16 @@ class MessageSummary(Base):
     """One learner message: what it was about and how the assistant did; never its text."""
 
     __tablename__ = "analytics_messages"
+    # What the top-10 lists and the review read, so that each is answered from its index alone.
+    __table_args__ = (Index("ix_analytics_messages_faq_topic_day", "faq_topic", "day"),
+                      Index("ix_analytics_messages_program_day", "program", "day"),
+                      Index("ix_analytics_messages_review", "outcome", "day", "text_key", "at"))
 
     id = Column(Integer, primary_key=True, autoincrement=False)  # its event id in Rasa's store
     conversation_id = Column(Integer, ForeignKey("analytics_conversations.id", ondelete="CASCADE"),
                              nullable=False, index=True)
-    at = Column(Float, nullable=False, index=True)
-    day = Column(Date, nullable=False, index=True)
+    at = Column(Float, nullable=False)
+    day = Column(Date, nullable=False)
     intent = Column(String(100))
     confidence = Column(Float)
     outcome = Column(String(20), nullable=False)  # see summary.OUTCOMES

@@ -60,7 +60,8 @@ def _visible(start: date, end: date, outcomes: Sequence[str]):
     labels = (select(ReviewLabel.text_key, func.max(ReviewLabel.labelled_at).label("upto"),
                      func.max(case((ReviewLabel.decision != "example", 1), else_=0)).label("forever"))
               .group_by(ReviewLabel.text_key).subquery())
-    statement = (select(MessageSummary)
+    m = MessageSummary
+    statement = (select(m.id, m.text_key, m.at, m.outcome)
                  .outerjoin(labels, labels.c.text_key == MessageSummary.text_key)
                  .where(MessageSummary.day.between(start, end), MessageSummary.outcome.in_(list(outcomes)),
                         or_(labels.c.text_key.is_(None), and_(labels.c.forever == 0, MessageSummary.at > labels.c.upto))))

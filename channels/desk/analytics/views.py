@@ -38,11 +38,8 @@ OUTCOME_NAMES = {"misunderstood": "misunderstood", "off_topic": "declined as off
                  "low_confidence": "low-confidence guess"}
 
 
-def _series(name: str, session: Session, period: figures.Period, config: ServerConfig) -> figures.Series:
-    if name == "conversations":
-        return figures.conversations_per_day(session, period)
-    if name == "rates":
-        return figures.rates_per_day(session, period)
+def _series(name: str, session: Session, period: figures.Period, config: ServerConfig,
+            groups: Optional[List[figures.Group]] = None) -> figures.Series:
     if name == "faq":
         return figures.top_faq_topics(session, period)
     if name == "programs":
@@ -52,7 +49,12 @@ def _series(name: str, session: Session, period: figures.Period, config: ServerC
         except SQLAlchemyError as error:  # names are a nicety: the slugs still say which program
             logger.warning("catalog unavailable for program names: %s", error)
             return figures.top_programs(session, period, None)
-    return figures.questionnaire_funnel(session, period)
+    groups = figures.digest(session, period) if groups is None else groups
+    if name == "conversations":
+        return figures.conversations_per_day(groups, period)
+    if name == "rates":
+        return figures.rates_per_day(groups, period)
+    return figures.questionnaire_funnel(groups)
 
 
 DRAW: Dict[str, Callable[[figures.Series], str]] = {
@@ -137,8 +139,9 @@ async def overview_page(request: web.Request) -> web.Response:
 
     def compute() -> Tuple[figures.Overview, List[figures.Series], bool]:
         with make_session(config.database_url) as session:
-            found = figures.overview(session, period, _zone(config))
-            series = [_series(name, session, period, config) for name in DRAW]
+            groups = figures.digest(session, period)
+            found = figures.overview(session, period, _zone(config), groups)
+            series = [_series(name, session, period, config, groups) for name in DRAW]
             return found, series, handoffs.is_admin(session, request["desk_session"].coach)
     found, series, admin = await asyncio.to_thread(compute)
     shown = [{"name": name, "series": one, "svg": _with_period(_url(request, "analytics_chart", chart=name), period),
