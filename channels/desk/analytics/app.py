@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from catalog_db.engine import get_engine
 from channels.desk.analytics import summary
-from channels.desk.analytics.keys import updater_key
+from channels.desk.analytics.keys import SeriesCache, series_key, updater_key
 from channels.desk.analytics.views import setup_routes
 from channels.desk.keys import config_key
 
@@ -25,6 +25,7 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
     summary.create_schema(get_engine(config.database_url))
     app[updater_key] = summary.Updater(get_engine(config.database_url), get_engine(config.tracker_db_url),
                                        ZoneInfo(config.office_timezone))
+    app[series_key] = SeriesCache()
 
     async def loop() -> None:
         since_purge = PURGE_SECONDS
@@ -36,6 +37,7 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
                         config.retention_days)
                     if events or conversations:
                         logger.info("deleted %d events and %d conversations past retention", events, conversations)
+                        app[series_key].clear()
                     since_purge = 0
                 # In chunks, so a page waiting to fold the newest events gets its turn during a long catch-up.
                 while await asyncio.to_thread(app[updater_key], ROUND_EVENTS) >= ROUND_EVENTS:

@@ -8,6 +8,7 @@ import io
 import logging
 import time
 import urllib.parse
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -22,7 +23,7 @@ from catalog_db import handoffs
 from catalog_db.engine import get_engine, make_session
 from channels.config import PROJECT_ROOT, ServerConfig
 from channels.desk.analytics import charts, figures, review, tracker_events
-from channels.desk.analytics.keys import updater_key
+from channels.desk.analytics.keys import series_key, updater_key
 from channels.desk.analytics.models import ConversationSummary, SummaryProgress
 from channels.desk.analytics.summary import REVIEWED
 from channels.desk.keys import config_key
@@ -82,22 +83,30 @@ def _with_period(url: str, period: figures.Period, **more: str) -> str:
     return f"{url}?{urllib.parse.urlencode({**period.query(), **more})}"
 
 
-async def _catch_up(request: web.Request) -> int:
-    """Fold what Rasa stored since the last round; returns how many events are still to read."""
-    def run() -> int:
+@dataclass(frozen=True)
+class Progress:
+    folded: int  # the last of Rasa's events in the summary
+    behind: int  # how many were stored since; -1 when the store cannot be read
+
+
+async def _catch_up(request: web.Request) -> Progress:
+    """Fold what Rasa stored since the last round."""
+    def run() -> Progress:
         request.app[updater_key](CATCH_UP_EVENTS, timeout=LOCK_WAIT_SECONDS)
         config = request.app[config_key]
         tracker = get_engine(config.tracker_db_url)
-        if not tracker_events.has_events(tracker):
-            return 0
-        with tracker.connect() as connection, make_session(config.database_url) as session:
+        with make_session(config.database_url) as session:
             progress = session.get(SummaryProgress, 1)
-            return max(0, tracker_events.last_id(connection) - (progress.last_event_id if progress else 0))
+            folded = progress.last_event_id if progress else 0
+        if not tracker_events.has_events(tracker):
+            return Progress(folded, 0)
+        with tracker.connect() as connection:
+            return Progress(folded, max(0, tracker_events.last_id(connection) - folded))
     try:
         return await asyncio.to_thread(run)
     except SQLAlchemyError as error:
         logger.error("could not read the tracker store for the analytics: %s", error)
-        return -1
+        return Progress(-1, -1)
 
 
 def _is_admin(config: ServerConfig, coach: str) -> bool:
@@ -135,7 +144,7 @@ def minutes(seconds: Optional[float]) -> str:
 async def overview_page(request: web.Request) -> web.Response:
     config = request.app[config_key]
     period = _period(request)
-    behind = await _catch_up(request)
+    progress = await _catch_up(request)
 
     def compute() -> Tuple[figures.Overview, List[figures.Series], bool]:
         with make_session(config.database_url) as session:
@@ -144,11 +153,13 @@ async def overview_page(request: web.Request) -> web.Response:
             series = [_series(name, session, period, config, groups) for name in DRAW]
             return found, series, handoffs.is_admin(session, request["desk_session"].coach)
     found, series, admin = await asyncio.to_thread(compute)
+    for name, one in zip(DRAW, series):
+        request.app[series_key].put((name, period, progress.folded), one)
     shown = [{"name": name, "series": one, "svg": _with_period(_url(request, "analytics_chart", chart=name), period),
               "csv": _with_period(_url(request, "analytics_csv", chart=name), period)}
              for name, one in zip(DRAW, series)]
     days = (period.end - period.start).days + 1
-    return _page(request, "analytics.html", period=period, overview=found, charts=shown, behind=behind,
+    return _page(request, "analytics.html", period=period, overview=found, charts=shown, behind=progress.behind,
                  preset=days if period.end == datetime.now(_zone(config)).date() and days in figures.PRESETS else None,
                  presets=figures.PRESETS, percent=percent, minutes=minutes, is_admin=admin)
 
@@ -162,12 +173,17 @@ def _chart_name(request: web.Request) -> str:
 
 async def _chart_series(request: web.Request, name: str, period: figures.Period) -> figures.Series:
     config = request.app[config_key]
-    await _catch_up(request)
+    key = (name, period, (await _catch_up(request)).folded)
+    cached = request.app[series_key].get(key)
+    if cached is not None:
+        return cached
 
     def compute() -> figures.Series:
         with make_session(config.database_url) as session:
             return _series(name, session, period, config)
-    return await asyncio.to_thread(compute)
+    series = await asyncio.to_thread(compute)
+    request.app[series_key].put(key, series)
+    return series
 
 
 @coach_required()
@@ -207,7 +223,7 @@ async def review_page(request: web.Request) -> web.Response:
     config = request.app[config_key]
     period = _period(request)
     page = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
-    behind = await _catch_up(request)
+    behind = (await _catch_up(request)).behind
 
     def compute() -> Tuple[int, List[review.Group], Dict[int, str]]:
         with make_session(config.database_url) as session:
