@@ -98,6 +98,7 @@ def bars(series: Series) -> str:
             axes.set_yticks(range(len(labels)))
             axes.set_yticklabels(labels)
             axes.invert_yaxis()
+            axes.set_xlim(0, max(max(row[1] for row in series.rows), 1) * 1.05)
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
             axes.set_xlabel(series.header[1])
             for n, bar in enumerate(drawn):
