@@ -215,11 +215,17 @@ def _hash_password(password: str, salt: bytes) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
-def create_coach(session: Session, username: str, password: str) -> None:
+def create_coach(session: Session, username: str, password: str, admin: bool = False) -> None:
     if len(password) < 10:
         raise ValueError("a coach's password needs at least 10 characters")
-    session.add(Coach(username=username, password_hash=_hash_password(password, secrets.token_bytes(16))))
+    session.add(Coach(username=username, password_hash=_hash_password(password, secrets.token_bytes(16)),
+                      is_admin=admin))
     session.flush()
+
+
+def is_admin(session: Session, username: str) -> bool:
+    """Whether the coach may label messages; read on every request, so taking the role away is immediate."""
+    return bool(session.execute(select(Coach.is_admin).where(Coach.username == username)).scalar())
 
 
 def verify_coach(session: Session, username: str, password: str) -> bool:

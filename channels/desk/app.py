@@ -11,6 +11,7 @@ from aiohttp import web
 from catalog_db import handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from channels.config import ServerConfig
+from channels.desk.analytics.app import setup_analytics
 from channels.desk.keys import config_key, http_key, templates_key
 from channels.desk.routes import setup_routes
 
@@ -100,4 +101,5 @@ def create_desk_app(config: ServerConfig) -> web.Application:
         loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
     app.cleanup_ctx.extend([database, http_client, housekeeping])
     setup_routes(app)
+    setup_analytics(app)
     return app

@@ -49,6 +49,13 @@ class Service:
         )
         wait_for(self.health_url)
 
+    def kill(self) -> None:
+        """SIGKILL the service and its children, as a crash or the OOM killer would: no shutdown runs."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -61,7 +68,7 @@ class Service:
 
 
 class Stack:
-    """The action server and Rasa on free ports, with their own token and log directory."""
+    """The action server and Rasa on free ports, with their own token, log directory and tracker store."""
 
     def __init__(self, log_dir: Path, extra_env: Optional[Dict[str, str]] = None):
         self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
@@ -77,6 +84,10 @@ class Stack:
             "WEB_ORIGIN": f"http://127.0.0.1:{self.web_port}",
             "COACH_HOURS": "Mon-Sun 00:00-24:00",  # coaches always in: tests must not depend on the clock
             "LOG_DIR": str(log_dir),
+            # Conversations, handoffs and reviewed examples of their own, never the developer's var/ or bot/data/.
+            "TRACKER_DB_URL": f"sqlite:///{log_dir / 'tracker.sqlite3'}",
+            "HANDOFF_DB_URL": f"sqlite:///{log_dir / 'desk.sqlite3'}",
+            "REVIEWED_NLU_FILE": str(log_dir / "reviewed.yml"),
             **(extra_env or {}),
         }
         self.actions = Service("actions", self.env, f"http://127.0.0.1:{self.action_port}/health", log_dir)
