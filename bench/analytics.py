@@ -38,7 +38,7 @@ ZONE = ZoneInfo("America/New_York")
 PASSWORD = "bench password 1"
 CHANNELS = (("socketio", 0.55), ("slack", 0.2), ("telegram", 0.2), ("rest", 0.05))
 FAQ_TOPICS = ("what_is_microcredential", "what_is_certificate", "difference_overview", "compare_cost", "compare_time",
-              "financial_aid", "stacking", "enroll", "worth_it", "accreditation", "credits", "badge")
+              "financial_aid", "stacking", "enroll", "worth_it", "quality", "credits", "badge")
 RANKING = [{"name": name, "confidence": 0.001} for name in (
     "greet", "thank", "deny", "contact_info", "affirm", "stop", "compare_programs", "acknowledge", "ask_recommendation")]
 
@@ -58,15 +58,10 @@ class Conversations:
                           "action_name": action,
                           "data": json.dumps({"event": kind, "timestamp": at, "metadata": {"model_id": "bench"}, **data})})
 
-    def _user(self, sender, at, channel, text, intent, confidence=0.98, faq=None, faq_confidence=0.97):
+    def _user(self, sender, at, channel, text, intent, confidence=0.98):
         parse = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text,
                  "message_id": uuid.uuid4().hex, "metadata": {}, "intent_ranking": [
-                     {"name": intent, "confidence": confidence}, *RANKING],
-                 "response_selector": {"all_retrieval_intents": ["faq"], "faq": {
-                     "response": {"responses": [{"text": "An answer of a few sentences. " * 6}],
-                                  "confidence": faq_confidence, "intent_response_key": f"faq/{faq or 'enroll'}",
-                                  "utter_action": f"utter_faq/{faq or 'enroll'}"},
-                     "ranking": [{"confidence": 0.01, "intent_response_key": f"faq/{t}"} for t in FAQ_TOPICS[:10]]}}}
+                     {"name": intent, "confidence": confidence}, *RANKING]}
         self._event(sender, at, "user", {"text": text, "parse_data": parse, "input_channel": channel}, intent=intent)
         self._event(sender, at + 0.01, "user_featurization", {"use_text_for_featurization": False})
 
@@ -107,8 +102,8 @@ class Conversations:
             if what < 0.35:
                 topic = FAQ_TOPICS[min(int(rng.paretovariate(1.2)) - 1, len(FAQ_TOPICS) - 1)]
                 guess = rng.random() < 0.05
-                self.turn(sender, at, channel, f"a question about {topic}", "faq", "action_answer_faq",
-                          [f"utter_faq/{topic}"], faq=topic, faq_confidence=0.45 if guess else 0.97)
+                self.turn(sender, at, channel, f"a question about {topic}", f"faq_{topic}", "action_answer_faq",
+                          [f"utter_faq_{topic}"], confidence=0.45 if guess else 0.97)
             elif what < 0.65:
                 slug = self.slugs[min(int(rng.paretovariate(1.0)) - 1, len(self.slugs) - 1)]
                 self.turn(sender, at, channel, f"how much is {slug}", "ask_program", "action_answer_program",

@@ -39,8 +39,7 @@ def office_log() -> EventLog:
     log = EventLog(DAY_1)
     log.session("ann", "socketio")
     log.turn("ann", "hi", "greet", "utter_greet", "utter_greet")
-    log.turn("ann", "what is a micro-credential?", "faq", "action_answer_faq", "utter_faq/what_is_microcredential",
-             faq="what_is_microcredential")
+    log.turn("ann", "what is a micro-credential?", "faq_what_is_microcredential", "action_answer_faq", "utter_faq_what_is_microcredential")
 
     log.session("ben", "rest")
     log.turn("ben", "how much is the gen AI course?", "ask_program", "action_answer_program", "utter_program_cost",
@@ -68,8 +67,7 @@ def office_log() -> EventLog:
     log.action("dan", "action_store_callback_contact").bot("dan", "utter_callback_saved").listen("dan")
 
     log.session("eve", "socketio")
-    log.turn("eve", "is it worth it", "faq", "action_answer_faq", "utter_faq/worth_it", confidence=0.95,
-             faq="worth_it", faq_confidence=0.5)
+    log.turn("eve", "is it worth it", "faq_worth_it", "action_answer_faq", "utter_faq_worth_it", confidence=0.5)
     questionnaire(log, "eve", 6)
     log.turn("eve", "yes please", "affirm", "action_handoff", "utter_handoff_started", handoff_active=True)
 

@@ -42,13 +42,9 @@ class EventLog:
         self._add(sender, "action", {"name": name, "policy": "RulePolicy", "confidence": 1.0}, action=name)
         return self
 
-    def user(self, sender: str, text: str, intent: str, confidence: float = 0.99,
-             faq: Optional[str] = None, faq_confidence: float = 0.99) -> "EventLog":
+    def user(self, sender: str, text: str, intent: str, confidence: float = 0.99) -> "EventLog":
         parse = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text,
                  "intent_ranking": [{"name": intent, "confidence": confidence}]}
-        if faq:
-            parse["response_selector"] = {"faq": {"response": {"confidence": faq_confidence,
-                                                               "intent_response_key": f"faq/{faq}"}}}
         self._add(sender, "user", {"text": text, "parse_data": parse, "input_channel": self.channels[sender]},
                   intent=intent)
         self._add(sender, "user_featurization", {"use_text_for_featurization": False})
@@ -70,9 +66,9 @@ class EventLog:
         return self.action(sender, "action_listen")
 
     def turn(self, sender: str, text: str, intent: str, action: str, *responses: str, confidence: float = 0.99,
-             faq: Optional[str] = None, faq_confidence: float = 0.99, **slots: Any) -> "EventLog":
+             **slots: Any) -> "EventLog":
         """One ordinary turn: the message, the action, its responses, its slots, back to listening."""
-        self.user(sender, text, intent, confidence, faq, faq_confidence).action(sender, action)
+        self.user(sender, text, intent, confidence).action(sender, action)
         for response in responses:
             self.bot(sender, response)
         for name, value in slots.items():

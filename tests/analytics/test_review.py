@@ -57,14 +57,13 @@ def test_labels_hide_their_groups(office):
     weather, worth, _, asdf = found
     with make_session(office) as session, session.begin():
         review.label(session, weather.key, "off_topic", "out_of_scope", "dana", DAY_2.timestamp() + 3600)
-        review.label(session, worth.key, "example", "faq/worth_it", "dana", DAY_2.timestamp() + 3600)
+        review.label(session, worth.key, "example", "faq_worth_it", "dana", DAY_2.timestamp() + 3600)
         review.label(session, asdf.key, "dismissed", None, "dana", DAY_2.timestamp() + 3600)
     assert [g.key for g in groups(office)[1]] == [found[2].key]
 
     # Missed again after the labels: the example's group comes back, the off-topic one does not.
     log = EventLog(DAY_2.replace(hour=18)).session("fay", "rest")
-    log.turn("fay", "is it worth it?", "faq", "action_answer_faq", "utter_faq/worth_it", faq="worth_it",
-             faq_confidence=0.3)
+    log.turn("fay", "is it worth it?", "faq_worth_it", "action_answer_faq", "utter_faq_worth_it", confidence=0.3)
     log.turn("fay", "what's the weather like tomorrow", "out_of_scope", "utter_out_of_scope", "utter_out_of_scope")
     log.store(get_engine(office))
     summary.update(get_engine(office), get_engine(office), ZONE)
@@ -74,14 +73,14 @@ def test_labels_hide_their_groups(office):
 
 def test_examples_are_written_as_rasa_training_data(tmp_path):
     path = tmp_path / "reviewed.yml"
-    assert review.add_example(path, "faq/worth_it", "is it  worth\nit?")
-    assert not review.add_example(path, "faq/worth_it", "is it worth it?")  # already there
+    assert review.add_example(path, "faq_worth_it", "is it  worth\nit?")
+    assert not review.add_example(path, "faq_worth_it", "is it worth it?")  # already there
     assert review.add_example(path, "out_of_scope", 'nice [day](program): {"a": 1} # not a comment')
     assert review.add_example(path, "out_of_scope", "- starts like a list\u2028and\x00 has breaks")
     data = yaml.safe_load(path.read_text())
     assert data["version"] == "3.1"
     assert review.read_examples(path) == {
-        "faq/worth_it": ["is it worth it?"],
+        "faq_worth_it": ["is it worth it?"],
         "out_of_scope": ['nice (day)(program): {"a": 1} # not a comment', "- starts like a list and has breaks"]}
     with pytest.raises(ValueError):
         review.add_example(path, "greet", "  \n ")
@@ -93,17 +92,17 @@ def test_rasa_reads_the_reviewed_file(tmp_path):
     """Rasa's own reader, on a file with hostile examples: no entity markup slips in, every example is kept."""
     path = tmp_path / "reviewed.yml"
     review.add_example(path, "out_of_scope", "what's [the](program) weather {\"entity\": \"program\"}")
-    review.add_example(path, "faq/worth_it", "is it worth it")
+    review.add_example(path, "faq_worth_it", "is it worth it")
     found = sorted((m.get("intent"), m.get("text"), len(m.get("entities") or []))
                    for m in load_data(str(path)).training_examples)
-    assert ("faq", "is it worth it", 0) in found
+    assert ("faq_worth_it", "is it worth it", 0) in found
     assert ("out_of_scope", 'what\'s (the)(program) weather {"entity": "program"}', 0) in found
 
 
 def test_choices_come_from_the_domain():
     choices = review.intent_choices(ROOT / "bot" / "domain")
-    assert "ask_program" in choices and "faq/what_is_microcredential" in choices
-    assert not {"nlu_fallback", "non_english", "out_of_scope", "faq"} & set(choices)
+    assert "ask_program" in choices and "faq_what_is_microcredential" in choices
+    assert not {"nlu_fallback", "non_english", "out_of_scope"} & set(choices)
 
 
 def test_the_shipped_reviewed_file_is_valid_and_in_the_training_data():

@@ -99,7 +99,7 @@ async def test_admins_review_learner_text_as_text(client):
     page = await review_page(client)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; what&#39;s the weather on mars" in page
-    assert "faq/worth_it" in page and "ask_program" in page  # the choices
+    assert "faq_worth_it" in page and "ask_program" in page  # the choices
     conversation = re.search(r'href="(/analytics/conversations/\d+)"', row_html(page, HOSTILE)).group(1)
     transcript = await (await client.get(conversation)).text()
     assert "&lt;script&gt;" in transcript and "<script>alert" not in transcript
@@ -125,14 +125,14 @@ async def test_labelling_needs_the_csrf_token_and_writes_the_reviewed_file(clien
     assert review.text_key(HOSTILE) not in await review_page(client)
 
     worth = row_of(await review_page(client), "is it worth it")
-    await client.post("/analytics/review/label", data={**worth, "decision": "example", "intent": "faq/worth_it"})
-    assert review.read_examples(config.reviewed_nlu_path)["faq/worth_it"] == ["is it worth it"]
+    await client.post("/analytics/review/label", data={**worth, "decision": "example", "intent": "faq_worth_it"})
+    assert review.read_examples(config.reviewed_nlu_path)["faq_worth_it"] == ["is it worth it"]
     made_up = row_of(await review_page(client), "zzz blorp")
     bad = await client.post("/analytics/review/label", data={**made_up, "decision": "example", "intent": "hack: me"})
     assert bad.status == 400
     with make_session(config.database_url) as session:
         logged = [(a.coach, a.action) for a in session.query(AuditEntry).order_by(AuditEntry.id)]
-    assert ("ali", "review off_topic out_of_scope") in logged and ("ali", "review example faq/worth_it") in logged
+    assert ("ali", "review off_topic out_of_scope") in logged and ("ali", "review example faq_worth_it") in logged
 
 
 async def test_a_label_must_name_a_message_of_its_group(client, config):

@@ -89,6 +89,6 @@ class ReviewLabel(Base):
     id = Column(Integer, primary_key=True)
     text_key = Column(String(24), nullable=False, index=True)
     decision = Column(String(20), nullable=False)  # example, off_topic or dismissed
-    intent = Column(String(120))  # for examples: the intent or FAQ answer (faq/<topic>)
+    intent = Column(String(120))  # for examples: the intent (faq_<topic> for a general question)
     labelled_by = Column(String(100), nullable=False)
     labelled_at = Column(Float, nullable=False, index=True)

@@ -27,7 +27,7 @@ FILLER = frozenset({"hi", "hello", "hey", "please", "pls", "plz", "um", "umm", "
 DECISIONS = ("example", "off_topic", "dismissed")
 OFF_TOPIC_INTENT = "out_of_scope"
 # Intents an example cannot be given: set by components, or chosen through their own button.
-NOT_LABELLABLE = frozenset({"nlu_fallback", "non_english", OFF_TOPIC_INTENT, "faq"})
+NOT_LABELLABLE = frozenset({"nlu_fallback", "non_english", OFF_TOPIC_INTENT})
 MAX_EXAMPLE_LENGTH = 300
 
 
@@ -102,17 +102,15 @@ def label(session: Session, key: str, decision: str, intent: Optional[str], admi
 
 
 def intent_choices(domain_dir: Path) -> List[str]:
-    """What a missed message can be an example of: the domain's intents, then each FAQ answer."""
+    """What a missed message can be an example of: the domain's intents (each FAQ answer is one)."""
     intents: List[str] = []
-    answers: List[str] = []
     for path in sorted(domain_dir.glob("*.yml")):
         domain = yaml.safe_load(path.read_text()) or {}
         for intent in domain.get("intents") or []:
             name = intent if isinstance(intent, str) else next(iter(intent))
             if name not in NOT_LABELLABLE:
                 intents.append(name)
-        answers += [f"faq/{r[len('utter_faq/'):]}" for r in domain.get("responses") or {} if r.startswith("utter_faq/")]
-    return sorted(intents) + sorted(answers)
+    return sorted(intents)
 
 
 HEADER = """version: "3.1"

@@ -50,7 +50,7 @@ HANDOFF_ACTION = "action_handoff"
 RECOMMENDATIONS = ("utter_recommendation", "utter_recommendation_no_programs")
 AFTER_HOURS = "utter_handoff_after_hours"
 CALLBACK_SAVED = "utter_callback_saved"
-FAQ_PREFIX = "utter_faq/"
+FAQ_PREFIX = "utter_faq_"
 QUESTIONNAIRE_FORM = "decision_form"
 QUESTIONNAIRE_SLOTS = ("learning_goal", "career_change", "time_available", "obligations", "budget", "education")
 READ_SLOTS = ("handoff_active", "program", *QUESTIONNAIRE_SLOTS)
@@ -87,13 +87,8 @@ class _UserMessage:
 def _user_message(data: dict) -> _UserMessage:
     parse = data.get("parse_data") or {}
     intent = parse.get("intent") or {}
-    confidence = intent.get("confidence")
-    if intent.get("name") == "faq":  # the answer chosen can be a guess even when "a general question" is sure
-        chosen = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-        if chosen.get("confidence") is not None and confidence is not None:
-            confidence = min(confidence, chosen["confidence"])
     return _UserMessage(text=data.get("text") or "", channel=data.get("input_channel"), intent=intent.get("name"),
-                        confidence=confidence)
+                        confidence=intent.get("confidence"))
 
 
 class Fold:
