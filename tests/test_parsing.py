@@ -172,3 +172,12 @@ def test_kind_from_text(text, kind):
 ])
 def test_question_parts(text, count):
     assert len(question_parts(text)) == count
+
+
+@pytest.mark.parametrize("text, attribute", [
+    ("how many credits is the geospatial information science certificate", "credits"),
+    ("is the info security degree online", "format"),
+    ("more info on the gis certificate please", "overview"),
+])
+def test_a_name_holding_info_is_no_request_for_an_overview(text, attribute):
+    assert attribute_from_text(text) == attribute

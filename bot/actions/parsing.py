@@ -44,7 +44,8 @@ _WEAK_ATTRIBUTE_PATTERNS = (
 )
 # Asking to hear about a program as a whole: its overview already gives every known figure, so it
 # answers "tell me about X, also how much is it" on its own.
-_OVERVIEW = r"tell me (?:more )?about|\bdescribe\b|\boverview\b|\bdetails\b|\binfo\b|information|more about|learn about"
+_OVERVIEW = (r"tell me (?:more )?about|\bdescribe\b|\boverview\b|\bdetails\b|\binfo(?:rmation)? (?:on|about|for)\b"
+             r"|\bmore info\b|more about|learn about")
 
 
 def asked_attributes(text: str) -> List[str]:

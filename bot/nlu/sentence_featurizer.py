@@ -60,7 +60,7 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _featurize(self, messages: List[Message]) -> None:
         texts: List[Optional[str]] = [message.get(TEXT) for message in messages]
-        chosen = [i for i, text in enumerate(texts) if text]
+        chosen = [i for i, text in enumerate(texts) if text and text.strip()]
         vectors = self.encoder.encode([texts[i] for i in chosen]) * self.scale
         for i, vector in zip(chosen, vectors):
             messages[i].add_features(Features(
