@@ -1,17 +1,20 @@
-"""The two small policies: a reply after a failed custom action, and quiet relaying during a handoff."""
+"""The small policies: a reply after a failed custom action, quiet relaying during a handoff, the
+coach offer's yes and no, and the decline of a domain intent whose message is off the subject."""
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.coach_offer import CoachOfferPolicy
 from bot.policies.handoff import HandoffPolicy
+from bot.policies.relevance import RelevancePolicy
 from bot.policies.reply_guard import ReplyGuardPolicy, custom_action_failed_silently
 
 DOMAIN = Domain.from_dict({
-    "intents": ["ask_program", "affirm", "deny"],
+    "intents": ["ask_program", "affirm", "deny", "ask_recommendation", "human_handoff"],
     "slots": {"handoff_active": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}},
     "actions": ["action_answer_program", "action_relay_to_coach", "action_handoff"],
-    "responses": {"utter_technical_problem": [{"text": "sorry"}], "utter_anything_else": [{"text": "else?"}]},
+    "responses": {"utter_technical_problem": [{"text": "sorry"}], "utter_anything_else": [{"text": "else?"}],
+                  "utter_out_of_scope": [{"text": "not mine"}]},
 })
 
 
@@ -98,3 +101,26 @@ def test_no_to_a_coach_offer_asks_what_else():
 def test_yes_to_anything_else_pages_nobody():
     assert predicted(CoachOfferPolicy, answering("utter_default", "affirm")) is None
     assert predicted(CoachOfferPolicy, tracker(UserUttered("yes", intent={"name": "affirm"}))) is None
+
+
+def said(text: str, intent: str) -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 0.9}, input_channel="rest")
+
+
+def test_a_domain_intent_off_the_subject_is_declined_and_the_decline_ends_the_turn():
+    assert predicted(RelevancePolicy, tracker(said("recommend a good romantic comedy", "ask_recommendation"))) \
+        == "utter_out_of_scope"
+    assert predicted(RelevancePolicy, tracker(said("do I need shots before flying abroad", "human_handoff"))) \
+        == "utter_out_of_scope"
+    declined = tracker(said("recommend a good romantic comedy", "ask_recommendation"), ActionExecuted("utter_out_of_scope"))
+    assert predicted(RelevancePolicy, declined) == "action_listen"
+
+
+def test_messages_about_the_subject_buttons_forms_and_handoffs_are_left_to_the_others():
+    assert predicted(RelevancePolicy, tracker(said("which path suits me", "ask_recommendation"))) is None
+    assert predicted(RelevancePolicy, tracker(said("can a coach call me?", "human_handoff"))) is None
+    assert predicted(RelevancePolicy, tracker(said("/human_handoff", "human_handoff"))) is None
+    in_form = tracker(ActiveLoop("decision_form"), said("recommend a movie", "ask_recommendation"))
+    assert predicted(RelevancePolicy, in_form) is None
+    handed = tracker(SlotSet("handoff_active", True), said("recommend a movie", "ask_recommendation"))
+    assert predicted(RelevancePolicy, handed) is None

@@ -261,3 +261,21 @@ def test_a_kind_of_credential_or_an_old_program_keeps_the_general_answer(text, t
 def test_a_second_question_left_unanswered_is_said_so(action, text, intent, noted):
     messages, _ = run(action, tracker_for(text, intent=intent))
     assert ("utter_answered_one_question" in responses(messages)) == noted
+
+
+@pytest.mark.parametrize("action, text, intent", [
+    (ActionAnswerProgram(), "how much does bde stock cost", "ask_program"),
+    (ActionListPrograms(), "what's the fastest animal", "list_programs"),
+    (ActionComparePrograms(), "compare the dyson v15 and the shark stratos", "compare_programs"),
+])
+def test_a_catalog_intent_on_a_message_about_something_else_is_declined(action, text, intent):
+    messages, _ = run(action, tracker_for(text, intent=intent))
+    assert responses(messages) == ["utter_out_of_scope"]
+
+
+def test_a_follow_up_to_a_missing_subject_names_the_next_one():
+    events = [{"event": "user", "text": "do you have a python course", "input_channel": "rest"},
+              {"event": "bot", "text": "I don't see...", "metadata": {"utter_action": "utter_program_not_found"}},
+              {"event": "user", "text": "what about sql", "input_channel": "rest"}]
+    messages, _ = run(ActionAnswerProgram(), tracker_for("what about sql", events=events))
+    assert responses(messages)[0] == "utter_program_not_found" and messages[0]["phrase"] == "sql"

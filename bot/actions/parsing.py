@@ -144,7 +144,11 @@ _NOT_A_SUBJECT = _NOT_A_NAME | frozenset(
     "certification certifications bootcamp bootcamps lesson lessons phd phds doctorate doctorates "
     "bachelor's master's bachelors masters ba bs ms associate associates diploma "
     "available availability please pls plz thanks thank thx ty everything nothing whats hw hows wat ones "
-    "wanted thinking think got gotten getting heard mentioned catalog catalogue list lists".split()
+    "wanted thinking think got gotten getting heard mentioned catalog catalogue list lists "
+    "start started starting begin beginning worth worthwhile value valuable benefit benefits useful "
+    "recognized recognised respected legit accredited flexible pace paced register registering sign "
+    "signing enrolling joining finish finishing complete completing takes good bad "
+    "compare comparison versus vs difference differences between side them they those these ones".split()
 )
 _JOINING = frozenset({"or", "and", "&"})
 

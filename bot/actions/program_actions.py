@@ -26,6 +26,7 @@ from bot.actions.parsing import (
     unnamed_subject,
 )
 from bot.actions.resolution import from_entities, fuzzy_matches, resolve_programs
+from bot.relevance import about_studying
 from catalog_db import queries
 from catalog_db.queries import ProgramFacts
 
@@ -154,7 +155,7 @@ def answer_without_a_program(
         return None
     leftover = unnamed_subject(text)  # "nursing degree?", "is there a phd in chemistry"
     if leftover:
-        say_not_in_catalog(dispatcher, session, leftover, topics)
+        say_missing_or_decline(dispatcher, tracker, session, leftover, topics)
         return []
     dispatcher.utter_message(response="utter_ask_which_program")
     return []
@@ -183,6 +184,35 @@ def say_not_in_catalog(dispatcher: CollectingDispatcher, session: Session, subje
             response="utter_catalog_topics", topics=", ".join(main_topics(session)),
             buttons=[{"title": "List all programs", "payload": "list all programs"}, coach],
         )
+
+
+def previous_responses(tracker: Tracker) -> List[str]:
+    """The responses the assistant gave in its turn before the message being answered."""
+    names: List[str] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            names.append((event.get("metadata") or {}).get("utter_action") or "")
+    return names
+
+
+def about_the_catalog(tracker: Tracker, text: str) -> bool:
+    """Words of studying in the message, or a follow-up to a catalog answer ("what about sql?")."""
+    return about_studying(text) or any(name.startswith("utter_program_") for name in previous_responses(tracker))
+
+
+def say_missing_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, subject: str,
+                           topics: Sequence[str]) -> None:
+    """A subject we lack is said to be missing; a message that is not about studying at all ("how
+    much does BDE stock cost") is declined rather than answered with our topics."""
+    if about_the_catalog(tracker, message_text(tracker)):
+        say_not_in_catalog(dispatcher, session, subject, topics)
+    else:
+        dispatcher.utter_message(response="utter_out_of_scope")
 
 
 def main_topics(session: Session) -> List[str]:
@@ -372,9 +402,15 @@ class ActionListPrograms(CatalogAction):
             # "do you have anything on welding?", "nursing degree?": say so rather than list everything.
             # A list narrowed by price, format or order asks for what is there, whatever else it says.
             narrowed = selection.max_cost is not None or selection.delivery_format or selection.order_by
-            subject = subject or (None if narrowed else unnamed_subject(text))
             if subject:
                 say_not_in_catalog(dispatcher, session, subject, topics)
+                return []
+            leftover = unnamed_subject(text)
+            if leftover and not about_the_catalog(tracker, text):  # "what's the fastest animal"
+                dispatcher.utter_message(response="utter_out_of_scope")
+                return []
+            if leftover and not narrowed:
+                say_not_in_catalog(dispatcher, session, leftover, topics)
                 return []
         list_programs(dispatcher, session, selection)
         return []
@@ -403,7 +439,9 @@ class ActionComparePrograms(CatalogAction):
             slugs.insert(0, remembered)  # "compare it with the CAD course"
         programs: List[Any] = [queries.program_by_slug(session, slug) for slug in slugs[:2]]
         if len(programs) < 2 or None in programs:
-            dispatcher.utter_message(response="utter_compare_needs_two")
+            # "compare the dyson and the shark" names nothing of ours and no kind of program
+            off_topic = not slugs and unnamed_subject(text) is not None and not about_the_catalog(tracker, text)
+            dispatcher.utter_message(response="utter_out_of_scope" if off_topic else "utter_compare_needs_two")
             return []
         dispatcher.utter_message(response="utter_program_comparison", lines=comparison_lines(*programs))
         return []

@@ -1,0 +1,76 @@
+"""Whether a message is about what the assistant does: studying, programs, the learner's situation.
+
+The classifier sees every message as one of its intents, and real chatter ("recommend a movie",
+"what's Sarah's number", "how long does a cold last") can look like ours. The answers that cost
+most when given by mistake (the questionnaire, a coach, our phone number, a general answer) are
+only given when the message also carries words of the domain; `RelevancePolicy` declines the
+rest. Pure functions of the text, so they read the same in the policy, the actions and the tests.
+"""
+import re
+
+from bot.actions.parsing import unnamed_subject
+from bot.actions.situation import read_situation
+
+# Words of studying: the kinds of credential and course, learning, school, careers and skills.
+_STUDY = re.compile(
+    r"micro[- ]?cred|microcred|certific|\bcerts?\b|\bdegrees?\b|bachelor|master'?s\b|\bmba\b|\bphd\b|doctora|diploma"
+    r"|\bbadges?\b|credential|\bcourses?\b|\bclass(?:es)?\b|\bprograms?\b|programmes?|\btrainings?\b|\blessons?\b"
+    r"|bootcamp|curricul|\bmodules?\b|\bstud(?:y|ying|ies|ent|ents)\b|\blearn|\bschool|college|universit|campus"
+    r"|semester|\benrol|admission|tuition|\bcredits?\b|\bcareers?\b|upskill|reskill|\bskills?\b|\bfield\b"
+    r"|\bcoach|advis[eo]r|\bpaths?\b|questionnaire|\bquestions\b|accredit|stackable|\bstack\b|financial aid|fafsa"
+    r"|\bwvu\b|marshall|online learning|\bgrad\b|undergrad|\bqualification|\bjob\b|promot|employer|\bregist"
+    r"|\bresume\b|\bcv\b|linkedin|portfolio|professionals?\b|\bworkforce",
+    re.IGNORECASE)
+# The same words in other senses: credit cards, a cooking class at the gym, a TV program.
+_NOT_STUDY = re.compile(
+    r"credit (?:score|card|limit|report|union|history|rating)|(?:tv|television|radio) (?:program|show)"
+    r"|(?:gym|yoga|spin|fitness|dance|cooking|swim(?:ming)?) class|class action|first class|business class",
+    re.IGNORECASE)
+_CHOOSING = re.compile(
+    r"\bchoos|\bchoice|\bpick\b|\bdecid|\bdecision|suggest|recommend|\badvi[cs]e|\bfits?\b|\bsuit|right for me"
+    r"|best for me|should i\b|what would you|help me (?:figure|work out|find)|not sure (?:which|what)",
+    re.IGNORECASE)
+# The learner themself, or someone they describe ("for a small business owner").
+_ME = re.compile(r"\b(?:me|my|i|i'm|im|i'd|i've|idk|myself|for (?:a|an|someone)\b)", re.IGNORECASE)
+# A person to talk to.
+_PERSON = re.compile(
+    r"\bhuman\b|\bperson\b|\bpeople\b|someone|somebody|\bcoach|advis[eo]r|counsel+or|\bagent\b|representative|\brep\b"
+    r"|\bstaff\b|admissions|operator|\breal\b|\blive\b|call me|call back|callback|talk to|speak (?:to|with)|\bchat with",
+    re.IGNORECASE)
+# Someone else's details: "what's Sarah's number", "how do I contact Charles".
+_THIRD_PARTY = re.compile(
+    r"\b[a-z]+'s (?:home |work |cell |mobile )?(?:phone|number|email|e-mail|address|contact)"
+    r"|\bfor (?!admissions\b|the\b|wvu\b|marshall\b|you\b|u\b|coaches\b|advisors\b|help\b)[a-z]+\W*$"
+    r"|\bcontact (?!admissions\b|us\b|you\b|u\b|the\b|someone\b|somebody\b|an?\b|your\b|info|details)[a-z]+\W*$",
+    re.IGNORECASE)
+# Words that point back at what was just said: "is it worth it?", "how long is that one?"
+_BACK_REFERENCE = re.compile(r"\b(?:it|its|this|that|these|those|they|them|one|ones)\b", re.IGNORECASE)
+
+
+def about_studying(text: str) -> bool:
+    """The message uses a word of studying in its studying sense."""
+    return bool(_STUDY.search(text)) and not _NOT_STUDY.search(text)
+
+
+def asks_for_a_recommendation(text: str) -> bool:
+    """"help me choose", "which path suits me", "what should I study": a choice about oneself or studies."""
+    return about_studying(text) or bool(_CHOOSING.search(text) and _ME.search(text))
+
+
+def tells_a_situation(text: str) -> bool:
+    """Says something about the learner's time, family, money, schooling or goals."""
+    return about_studying(text) or bool(read_situation(text, []))
+
+
+def asks_for_a_person(text: str) -> bool:
+    return bool(_PERSON.search(text))
+
+
+def asks_for_our_contact(text: str) -> bool:
+    return not _THIRD_PARTY.search(text)
+
+
+def asks_a_general_question(text: str) -> bool:
+    """About studying, a follow-up about what was just said ("is it worth it?"), or nothing but
+    asking words ("how do I get started?"); not "how long does a cold last?"."""
+    return about_studying(text) or bool(_BACK_REFERENCE.search(text)) or unnamed_subject(text) is None
