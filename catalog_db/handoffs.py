@@ -120,6 +120,21 @@ def add_message(session: Session, handoff_id: int, role: str, text: str, author:
     return _message_view(message)
 
 
+def record_learner_messages(session: Session, handoff_id: int, sent: Sequence[Tuple[str, datetime]]) -> int:
+    """Store the learner messages the handoff does not hold yet (the same text at the same time).
+
+    Relaying is repeated after a failure, so it must not store a message twice; returns how many
+    were new.
+    """
+    held = {(text, round(utc(at).timestamp(), 3)) for text, at in session.execute(
+        select(HandoffMessage.text, HandoffMessage.created_at)
+        .where(HandoffMessage.handoff_id == handoff_id, HandoffMessage.role == "learner"))}
+    new = [(text, at) for text, at in sent if (text, round(at.timestamp(), 3)) not in held]
+    session.add_all(HandoffMessage(handoff_id=handoff_id, role="learner", text=text, created_at=at) for text, at in new)
+    session.flush()
+    return len(new)
+
+
 def messages(session: Session, handoff_id: int, after_id: int = 0) -> List[MessageView]:
     """The transcript in order, or only what came after message `after_id`."""
     rows = session.execute(
