@@ -3,6 +3,9 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The desk and website's own environment, with a current aiohttp (channels/web-requirements.txt).
+DESK_VENV := .venv-desk
+DESK_INSTALLED := $(DESK_VENV)/.installed
 NLP_DIR := bot/nlp_catalog
 MODEL := bot/models/advisor.tar.gz
 # rasa-webchat's prebuilt bundle and playwright-core, pinned by the lock file; npm marks an install here.
@@ -12,12 +15,16 @@ TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup catalog nlp train lint unit validate story-test e2e bench clean
+.PHONY: run status test setup catalog nlp train lint unit validate story-test e2e bench clean
 
 run: setup
 	scripts/run.sh
 
-setup: catalog nlp $(MODEL) $(WIDGET)
+# What supervisord reports of each service of a running `make run`.
+status:
+	scripts/ctl.sh status
+
+setup: catalog nlp $(MODEL) $(WIDGET) $(DESK_INSTALLED)
 
 $(BIN)/python:
 	@py=$$(scripts/find_python.sh) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV)
@@ -25,6 +32,12 @@ $(BIN)/python:
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+$(DESK_INSTALLED): channels/web-requirements.txt | $(BIN)/python
+	@test -x $(DESK_VENV)/bin/python || $$(scripts/find_python.sh) -m venv $(DESK_VENV)
+	$(DESK_VENV)/bin/pip install -q --upgrade pip
+	$(DESK_VENV)/bin/pip install -q -r channels/web-requirements.txt
 	touch $@
 
 $(WIDGET): channels/website/package-lock.json
@@ -72,4 +85,4 @@ bench: setup
 	$(BIN)/python -m bench.latency
 
 clean:
-	rm -rf bot/models bot/results $(NLP_DIR) var
+	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV)

@@ -3,21 +3,16 @@
 The bot's actions open handoffs and relay learner messages; the coach desk reads the queue,
 claims, replies and closes. Both sides share these functions and nothing else.
 """
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from catalog_db.models import AuditEntry, Coach, Handoff, HandoffMessage
+from catalog_db.models import AuditEntry, Handoff, HandoffMessage
 
 ACTIVE = ("open", "claimed")
-# scrypt's recommended interactive parameters (2^14): slow to guess, quick to check once.
-SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
 def utc(moment: Optional[datetime]) -> Optional[datetime]:
@@ -214,6 +209,21 @@ def mark_announced(session: Session, handoff_id: int) -> None:
     session.execute(update(Handoff).where(Handoff.id == handoff_id).values(announced=True))
 
 
+def close_abandoned(session: Session, idle_days: int, now: Optional[datetime] = None) -> int:
+    """Close open or claimed handoffs with no message for `idle_days`: they then age out like any other."""
+    now = now or datetime.now(timezone.utc)
+    latest = (select(HandoffMessage.handoff_id, func.max(HandoffMessage.created_at).label("at"))
+              .group_by(HandoffMessage.handoff_id).subquery())
+    idle = session.execute(
+        select(Handoff.id).outerjoin(latest, latest.c.handoff_id == Handoff.id)
+        .where(Handoff.status.in_(ACTIVE), func.coalesce(latest.c.at, Handoff.created_at) < now - timedelta(days=idle_days))
+    ).scalars().all()
+    for handoff_id in idle:
+        _finish(session, handoff_id, "closed")
+        add_message(session, handoff_id, "system", f"Closed automatically: no message for {idle_days} days.")
+    return len(idle)
+
+
 def purge_closed(session: Session, older_than_days: int, now: Optional[datetime] = None) -> int:
     """Delete closed and cancelled handoffs, with their transcripts, finished before the cut-off."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=older_than_days)
@@ -223,27 +233,6 @@ def purge_closed(session: Session, older_than_days: int, now: Optional[datetime]
         session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids)))
         session.execute(delete(Handoff).where(Handoff.id.in_(ids)))
     return len(ids)
-
-
-def _hash_password(password: str, salt: bytes) -> str:
-    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def create_coach(session: Session, username: str, password: str) -> None:
-    if len(password) < 10:
-        raise ValueError("a coach's password needs at least 10 characters")
-    session.add(Coach(username=username, password_hash=_hash_password(password, secrets.token_bytes(16))))
-    session.flush()
-
-
-def verify_coach(session: Session, username: str, password: str) -> bool:
-    coach = session.execute(select(Coach).where(Coach.username == username)).scalars().first()
-    if coach is None:
-        _hash_password(password, b"\0" * 16)  # spend the same time, so timing does not reveal usernames
-        return False
-    _, salt, _ = coach.password_hash.split("$")
-    return hmac.compare_digest(_hash_password(password, bytes.fromhex(salt)), coach.password_hash)
 
 
 def audit(session: Session, coach: str, action: str, handoff_id: Optional[int] = None) -> None:

@@ -2,22 +2,26 @@
 import asyncio
 import contextlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator
 
 import aiohttp
 import jinja2
 from aiohttp import web
 
-from catalog_db import handoffs
+from catalog_db import desk_access, handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from channels.config import ServerConfig
-from channels.desk.keys import config_key, http_key, templates_key
+from channels.desk.keys import config_key, hashing_key, http_key, templates_key
 from channels.desk.routes import setup_routes
 
 logger = logging.getLogger(__name__)
 
 PURGE_SECONDS = 3600
 ROUND_SECONDS = 5  # how soon a new handoff reaches the coaches' Slack channel
+# Two password checks at a time: forty sign-ins at once queue here instead of taking both cores.
+HASHING_THREADS = 2
+MAX_BODY_BYTES = 64 * 1024  # the largest form is a coach's reply (4,000 characters kept)
 
 
 @web.middleware
@@ -35,6 +39,12 @@ async def database(app: web.Application) -> AsyncIterator[None]:
     create_schema(engine)
     yield
     engine.dispose()
+
+
+async def hashing_pool(app: web.Application) -> AsyncIterator[None]:
+    with ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="password") as pool:
+        app[hashing_key] = pool
+        yield
 
 
 async def http_client(app: web.Application) -> AsyncIterator[None]:
@@ -63,12 +73,17 @@ async def announce_new_handoffs(app: web.Application) -> None:
 
 
 def purge_old_transcripts(config: ServerConfig) -> int:
+    """Retention: abandoned handoffs closed, closed ones past retention deleted, old audit entries too."""
     with make_session(config.database_url) as session, session.begin():
+        abandoned = handoffs.close_abandoned(session, config.abandoned_days)
+        if abandoned:
+            logger.info("closed %d handoffs with no message for %d days", abandoned, config.abandoned_days)
+        desk_access.purge_expired(session, config.audit_retention_days)
         return handoffs.purge_closed(session, config.retention_days)
 
 
 async def housekeeping(app: web.Application) -> AsyncIterator[None]:
-    """Hourly: delete closed transcripts past retention; every few seconds: announce new handoffs."""
+    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs."""
     async def loop() -> None:
         since_purge = PURGE_SECONDS
         while True:
@@ -94,10 +109,10 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
 def create_desk_app(config: ServerConfig) -> web.Application:
     if not config.session_secret:
         raise ValueError("DESK_SESSION_SECRET is empty: the desk will not sign sessions without a secret")
-    app = web.Application(middlewares=[security_headers])
+    app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY_BYTES)
     app[config_key] = config
     app[templates_key] = jinja2.Environment(
         loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
-    app.cleanup_ctx.extend([database, http_client, housekeeping])
+    app.cleanup_ctx.extend([database, hashing_pool, http_client, housekeeping])
     setup_routes(app)
     return app

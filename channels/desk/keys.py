@@ -1,4 +1,6 @@
 """Typed keys for the state the desk keeps on its application."""
+from concurrent.futures import ThreadPoolExecutor
+
 import aiohttp
 import jinja2
 from aiohttp import web
@@ -8,3 +10,4 @@ from channels.config import ServerConfig
 config_key = web.AppKey("config", ServerConfig)
 templates_key = web.AppKey("templates", jinja2.Environment)
 http_key = web.AppKey("http", aiohttp.ClientSession)
+hashing_key = web.AppKey("hashing", ThreadPoolExecutor)  # password checks, off the event loop

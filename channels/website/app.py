@@ -25,7 +25,7 @@ async def home(request: web.Request) -> web.Response:
 
 
 def create_site_app(config: ServerConfig) -> web.Application:
-    app = web.Application()
+    app = web.Application(client_max_size=64 * 1024)  # it takes no uploads at all
     app[site_config_key] = config
     app[site_templates_key] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_get("/", home, name="home")
