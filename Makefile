@@ -49,7 +49,7 @@ $(WIDGET): channels/website/package-lock.json
 
 # The catalog database is built from the shipped seed only when it holds no programs.
 catalog: $(INSTALLED)
-	$(BIN)/python -m catalog_db ensure
+	umask 077 && $(BIN)/python -m catalog_db ensure
 
 # The spaCy pipeline of program names; rebuilt only when the catalog's names changed.
 nlp: catalog

@@ -47,6 +47,8 @@ export RASA_TELEMETRY_ENABLED=false
 export LOG_DIR=${LOG_DIR:-$root/var/log}
 export RUN_DIR=${RUN_DIR:-$root/var/run}
 mkdir -p "$LOG_DIR" "$RUN_DIR"
+# Files an older version created world-readable (databases hold transcripts and password hashes).
+[ -d "$root/var" ] && chmod -R go= "$root/var"
 [ -x "$DESK_PYTHON" ] || { echo "No desk environment at $DESK_PYTHON: run \`make setup\`." >&2; exit 1; }
 
 cat <<MSG

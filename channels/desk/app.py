@@ -25,6 +25,14 @@ MAX_BODY_BYTES = 64 * 1024  # the largest form is a coach's reply (4,000 charact
 
 
 @web.middleware
+async def refuse_large_bodies(request: web.Request, handler) -> web.StreamResponse:
+    """413 on a declared size over the limit before reading a byte (aiohttp would wait for the body)."""
+    if (request.content_length or 0) > request.client_max_size:
+        raise web.HTTPRequestEntityTooLarge(max_size=request.client_max_size, actual_size=request.content_length)
+    return await handler(request)
+
+
+@web.middleware
 async def security_headers(request: web.Request, handler) -> web.StreamResponse:
     response = await handler(request)
     response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
@@ -109,7 +117,7 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
 def create_desk_app(config: ServerConfig) -> web.Application:
     if not config.session_secret:
         raise ValueError("DESK_SESSION_SECRET is empty: the desk will not sign sessions without a secret")
-    app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[refuse_large_bodies, security_headers], client_max_size=MAX_BODY_BYTES)
     app[config_key] = config
     app[templates_key] = jinja2.Environment(
         loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)

@@ -326,3 +326,12 @@ def test_retention_closes_abandoned_handoffs_and_ages_out_the_audit_log(database
         assert handoffs.active_handoff(session, LEARNER) is None
         desk_access.purge_expired(session, audit_days=365, now=NOW)
         assert session.query(AuditEntry).count() == 0
+
+
+async def test_a_declared_body_over_the_limit_is_refused_before_it_is_read(client):
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                 b"Content-Length: 20000000\r\n\r\n")
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.readline(), 5)).startswith(b"HTTP/1.1 413")
+    writer.close()

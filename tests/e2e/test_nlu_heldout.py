@@ -1,6 +1,4 @@
 """Understanding of phrasings the model never saw: the trained model parses each held-out message."""
-import json
-import urllib.request
 from pathlib import Path
 
 import yaml
@@ -12,11 +10,7 @@ MIN_ACCURACY = 0.9
 
 def understood_as(stack, text: str) -> str:
     """The intent Rasa gives the message, or for an FAQ the answer its response selector picks."""
-    request = urllib.request.Request(f"{stack.url}/model/parse?token={stack.token}",
-                                     data=json.dumps({"text": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        parsed = json.loads(response.read())
+    parsed = stack.api("/model/parse", {"text": text})
     intent = parsed["intent"]["name"]
     if intent == "faq":
         return parsed["response_selector"]["faq"]["response"]["intent_response_key"]
