@@ -115,6 +115,18 @@ def add_message(session: Session, handoff_id: int, role: str, text: str, author:
     return _message_view(message)
 
 
+def learner_messages(events: Sequence[Dict[str, Any]], since: datetime,
+                     skip: Sequence[str] = ()) -> List[Tuple[str, datetime]]:
+    """The learner's messages among a conversation's events (Rasa's JSON) from `since` on."""
+    found = []
+    for event in events:
+        if event.get("event") == "user" and event.get("text") and event["text"] not in skip:
+            at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+            if at >= since:
+                found.append((event["text"], at))
+    return found
+
+
 def record_learner_messages(session: Session, handoff_id: int, sent: Sequence[Tuple[str, datetime]]) -> int:
     """Store the learner messages the handoff does not hold yet (the same text at the same time).
 

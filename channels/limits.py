@@ -5,7 +5,10 @@ declared size) and never beyond MAX_BODY_BYTES; a message longer than MAX_MESSAG
 Rasa as the `message_too_long` intent, which MessageLimitPolicy answers with "please shorten that"
 without running the NLU pipeline. Logs hold at most a short prefix of what a learner wrote.
 """
-from sanic.request import Request
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the desk imports this module too, in an environment without Sanic
+    from sanic.request import Request
 
 MAX_MESSAGE_CHARS = 2000
 # A 2,000-character message of 4-byte characters, JSON-escaped, with room for the envelope.
@@ -26,7 +29,7 @@ def preview(text: object) -> str:
     return f"{shown!r} ({len(text)} characters)"
 
 
-async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+async def read_body(request: "Request", limit: int = MAX_BODY_BYTES) -> bytes:
     """The body of a streamed request, at most `limit` bytes, else Sanic answers 413.
 
     With a Content-Length over the limit nothing is read at all; a chunked body is cut off as soon

@@ -170,12 +170,11 @@ def relay_learner_messages(session, tracker: Tracker, handoff: handoffs.HandoffV
     """Every learner message since the handoff opened that the desk does not hold yet.
 
     Usually only the newest; more when an earlier relay failed (the action server was down) and
-    HandoffPolicy told the learner the message was kept: it is in the conversation's record.
+    HandoffPolicy told the learner the message was kept: it is in the conversation's record. The
+    desk collects the same from Rasa on its own (channels/desk/app.py), so whichever is first wins.
     """
-    since = handoff.created_at.timestamp()
-    handoffs.record_learner_messages(session, handoff.id, [
-        (text, at) for role, text, at in transcript(tracker)
-        if role == "learner" and at.timestamp() >= since and text != TOO_LONG_MESSAGE])
+    handoffs.record_learner_messages(
+        session, handoff.id, handoffs.learner_messages(tracker.events, handoff.created_at, skip=[TOO_LONG_MESSAGE]))
 
 
 class ActionRelayToCoach(Action):

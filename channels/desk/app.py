@@ -12,13 +12,16 @@ from aiohttp import web
 from catalog_db import desk_access, handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from channels.config import ServerConfig
+from channels.desk import rasa_client
 from channels.desk.keys import config_key, hashing_key, http_key, templates_key
 from channels.desk.routes import setup_routes
+from channels.limits import TOO_LONG_MESSAGE
 
 logger = logging.getLogger(__name__)
 
 PURGE_SECONDS = 3600
 ROUND_SECONDS = 5  # how soon a new handoff reaches the coaches' Slack channel
+COLLECT_SECONDS = 15  # how soon a learner message the relay missed reaches the desk
 # Two password checks at a time: forty sign-ins at once queue here instead of taking both cores.
 HASHING_THREADS = 2
 MAX_BODY_BYTES = 64 * 1024  # the largest form is a coach's reply (4,000 characters kept)
@@ -80,6 +83,32 @@ async def announce_new_handoffs(app: web.Application) -> None:
             handoffs.mark_announced(session, handoff.id)
 
 
+async def collect_missed_learner_messages(app: web.Application) -> int:
+    """Learner messages Rasa holds that the desk does not: their relay failed (action server down).
+
+    A cheap look at each open handoff's newest message first; the whole record only when it is
+    not on the desk yet. Needs Rasa, not the action server.
+    """
+    config = app[config_key]
+    with make_session(config.database_url) as session:
+        active = handoffs.queue(session)
+    added = 0
+    for handoff in active:
+        state = await rasa_client.conversation(app[http_key], config.rasa_url, config.rasa_jwt_secret,
+                                               handoff.sender_id, with_events=False)
+        newest = (state.get("latest_message") or {}).get("text")
+        if not newest or newest in (handoff.last_learner_message, TOO_LONG_MESSAGE):
+            continue
+        record = await rasa_client.conversation(app[http_key], config.rasa_url, config.rasa_jwt_secret,
+                                                handoff.sender_id, with_events=True)
+        said = handoffs.learner_messages(record.get("events") or [], handoff.created_at, skip=[TOO_LONG_MESSAGE])
+        with make_session(config.database_url) as session, session.begin():
+            added += handoffs.record_learner_messages(session, handoff.id, said)
+    if added:
+        logger.info("collected %d learner messages the relay had missed", added)
+    return added
+
+
 def purge_old_transcripts(config: ServerConfig) -> int:
     """Retention: abandoned handoffs closed, closed ones past retention deleted, old audit entries too."""
     with make_session(config.database_url) as session, session.begin():
@@ -91,9 +120,10 @@ def purge_old_transcripts(config: ServerConfig) -> int:
 
 
 async def housekeeping(app: web.Application) -> AsyncIterator[None]:
-    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs."""
+    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs and
+    collect learner messages the relay missed."""
     async def loop() -> None:
-        since_purge = PURGE_SECONDS
+        since_purge, since_collect = PURGE_SECONDS, 0
         while True:
             try:
                 if since_purge >= PURGE_SECONDS:
@@ -102,10 +132,16 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
                         logger.info("deleted %d closed handoffs past retention", removed)
                     since_purge = 0
                 await announce_new_handoffs(app)
+                if since_collect >= COLLECT_SECONDS:
+                    since_collect = 0
+                    await collect_missed_learner_messages(app)
+            except rasa_client.RasaUnavailable as error:
+                logger.warning("could not look for missed learner messages: %s", error)
             except Exception:  # keep the desk up; the next round tries again
                 logger.exception("desk housekeeping failed")
             await asyncio.sleep(ROUND_SECONDS)
             since_purge += ROUND_SECONDS
+            since_collect += ROUND_SECONDS
 
     task = asyncio.create_task(loop())
     yield

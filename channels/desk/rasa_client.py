@@ -33,6 +33,21 @@ def api_token(secret: str, now: float = 0) -> str:
                        "exp": issued + TOKEN_SECONDS}, secret, algorithm="HS256")
 
 
+async def conversation(client: aiohttp.ClientSession, rasa_url: str, secret: str, sender_id: str,
+                       with_events: bool) -> dict:
+    """Rasa's record of a conversation: its state only, or with every event since the last restart."""
+    url = conversation_url(rasa_url, sender_id, "tracker")
+    try:
+        async with client.get(url, params={"include_events": "AFTER_RESTART" if with_events else "NONE"},
+                              headers={"Authorization": f"Bearer {api_token(secret)}"},
+                              timeout=aiohttp.ClientTimeout(total=10)) as response:
+            if response.status >= 400:
+                raise RasaUnavailable(f"Rasa answered {response.status}")
+            return await response.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+        raise RasaUnavailable(str(error)) from error
+
+
 async def run_action(client: aiohttp.ClientSession, rasa_url: str, secret: str, sender_id: str, action: str,
                      output_channel: str) -> None:
     """Run an action in the learner's conversation and send its messages on the learner's own channel."""

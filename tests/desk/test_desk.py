@@ -27,6 +27,16 @@ class FakeRasa:
 
     def __init__(self):
         self.calls = []
+        self.trackers = {}
+        self.tracker_reads = []
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        sender = unquote(request.raw_path.split("/conversations/", 1)[1].split("/tracker", 1)[0])
+        record = self.trackers.get(sender, {"latest_message": {}, "events": []})
+        if request.query.get("include_events") == "NONE":
+            record = {"latest_message": record["latest_message"], "events": None}
+        self.tracker_reads.append((sender, request.query.get("include_events")))
+        return web.json_response(record)
 
     async def execute(self, request: web.Request) -> web.Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -51,6 +61,7 @@ async def fake_rasa(aiohttp_server):
     fake = FakeRasa()
     app = web.Application()
     app.router.add_post("/conversations/{sender:.+}/execute", fake.execute)
+    app.router.add_get("/conversations/{sender:.+}/tracker", fake.tracker)
     app.router.add_post("/slack", fake.slack)
     server = await aiohttp_server(app)
     fake.url = str(server.make_url("")).rstrip("/")
@@ -335,3 +346,18 @@ async def test_a_declared_body_over_the_limit_is_refused_before_it_is_read(clien
     await writer.drain()
     assert (await asyncio.wait_for(reader.readline(), 5)).startswith(b"HTTP/1.1 413")
     writer.close()
+
+
+async def test_learner_messages_the_relay_missed_are_collected_from_rasa_once(client, database, fake_rasa):
+    handoff = handoff_id(database)
+    later = datetime.now(timezone.utc).timestamp() + 5
+    fake_rasa.trackers[LEARNER] = {"latest_message": {"text": "are you there?"}, "events": [
+        {"event": "user", "text": "earlier, before the handoff", "timestamp": 1_700_000_000},
+        {"event": "user", "text": "are you there?", "timestamp": later},
+        {"event": "user", "text": "/message_too_long", "timestamp": later + 1}]}
+    assert await desk_app.collect_missed_learner_messages(client.server.app) == 1
+    with make_session(database) as session:
+        assert [m.text for m in handoffs.messages(session, handoff)][-1] == "are you there?"
+    fake_rasa.tracker_reads.clear()
+    assert await desk_app.collect_missed_learner_messages(client.server.app) == 0
+    assert fake_rasa.tracker_reads == [(LEARNER, "NONE")]  # a look at the newest message only
