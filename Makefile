@@ -83,6 +83,7 @@ test: lint validate unit story-test e2e
 bench: setup
 	$(BIN)/python -m bench.training
 	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.security
 
 clean:
 	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV)

@@ -22,8 +22,8 @@ logger = logging.getLogger(__name__)
 PURGE_SECONDS = 3600
 ROUND_SECONDS = 5  # how soon a new handoff reaches the coaches' Slack channel
 COLLECT_SECONDS = 15  # how soon a learner message the relay missed reaches the desk
-# Two password checks at a time: forty sign-ins at once queue here instead of taking both cores.
-HASHING_THREADS = 2
+# One sign-in check at a time: forty at once queue here instead of taking both cores from Rasa.
+HASHING_THREADS = 1
 MAX_BODY_BYTES = 64 * 1024  # the largest form is a coach's reply (4,000 characters kept)
 
 

@@ -1,7 +1,8 @@
 """Thin views of the coach desk: read the request, call the handoff store, render or redirect."""
 import asyncio
 import logging
-from typing import Any, Dict, Optional
+from datetime import timedelta
+from typing import Any, Dict, Optional, Tuple
 
 from aiohttp import web
 
@@ -77,19 +78,32 @@ async def login_page(request: web.Request, error: Optional[str] = None, status: 
     return response
 
 
+def _check_sign_in(database_url: Optional[str], username: str, password: str,
+                   address: str) -> Tuple[Optional[str], Optional[timedelta]]:
+    """The whole sign-in, run in the hashing thread: the throttle first (too many failures are refused
+    unchecked), then scrypt, then the attempt recorded. Returns a session token, or the wait."""
+    with make_session(database_url) as session, session.begin():
+        wait = desk_access.sign_in_wait(session, username, address)
+        if wait is not None:
+            desk_access.record_throttled(session, username, address)
+            return None, wait
+        stored = desk_access.password_hash(session, username)
+    matches = desk_access.password_matches(stored, password)
+    with make_session(database_url) as session, session.begin():
+        desk_access.record_sign_in(session, username, address, matches)
+        return (desk_access.start_session(session, username) if matches else None), None
+
+
 async def login(request: web.Request) -> web.StreamResponse:
-    """Checks the password off the event loop, after the throttle: too many failures are refused unchecked."""
+    """Checks the password (and its database work) off the event loop, so guessing slows no one else."""
     form = await request.post()
     if not sessions.csrf_ok(_form_csrf(request), form.get("csrf")):
         raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
     username, password = str(form.get("username", ""))[:100], str(form.get("password", ""))
     address = request.remote or "unknown"
     config = request.app[config_key]
-    with make_session(config.database_url) as session, session.begin():
-        wait = desk_access.sign_in_wait(session, username, address)
-        if wait is not None:
-            desk_access.record_throttled(session, username, address)
-        stored = desk_access.password_hash(session, username)
+    token, wait = await asyncio.get_running_loop().run_in_executor(
+        request.app[hashing_key], _check_sign_in, config.database_url, username, password, address)
     if wait is not None:
         logger.warning("sign-in refused for %r from %s: too many failures", username, address)
         minutes = max(1, round(wait.total_seconds() / 60))
@@ -97,11 +111,6 @@ async def login(request: web.Request) -> web.StreamResponse:
             f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}."))
         response.headers["Retry-After"] = str(int(wait.total_seconds()))
         return response
-    matches = await asyncio.get_running_loop().run_in_executor(
-        request.app[hashing_key], desk_access.password_matches, stored, password)
-    with make_session(config.database_url) as session, session.begin():
-        desk_access.record_sign_in(session, username, address, matches)
-        token = desk_access.start_session(session, username) if matches else None
     if token is None:
         logger.warning("failed sign-in for %r from %s", username, address)
         return await login_page(request, status=401, error="That username and password don't match.")
