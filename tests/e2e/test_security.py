@@ -289,7 +289,7 @@ def raw_request(port: int, head: str) -> bytes:
 def test_8_big_bodies_are_refused_before_they_are_read_on_every_channel(stack, telegram_api):
     twenty_mb = 20 * 1024 * 1024
     for path, extra in (("/webhooks/telegram/webhook", ""), ("/webhooks/slack/webhook", ""),
-                        ("/webhooks/rest/webhook", ""),
+                        ("/webhooks/rest/webhook", ""), ("/model/parse", ""),
                         ("/webhooks/telegram/webhook", f"X-Telegram-Bot-Api-Secret-Token: {telegram_api.webhook['secret_token']}\r\n")):
         answer = raw_request(stack.rasa_port, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                               f"{extra}Content-Length: {twenty_mb}\r\n\r\n")
