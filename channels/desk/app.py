@@ -8,12 +8,13 @@ from typing import AsyncIterator
 import aiohttp
 import jinja2
 from aiohttp import web
+from sqlalchemy.orm import sessionmaker
 
 from catalog_db import desk_access, handoffs
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db.engine import create_schema, get_engine
 from channels.config import ServerConfig
 from channels.desk import rasa_client
-from channels.desk.keys import config_key, hashing_key, http_key, templates_key
+from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.routes import setup_routes
 from channels.limits import TOO_LONG_MESSAGE
 
@@ -48,6 +49,7 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 async def database(app: web.Application) -> AsyncIterator[None]:
     engine = get_engine(app[config_key].database_url)
     create_schema(engine)
+    app[db_key] = sessionmaker(engine, future=True)
     yield
     engine.dispose()
 
@@ -69,7 +71,7 @@ async def announce_new_handoffs(app: web.Application) -> None:
     config = app[config_key]
     if not config.slack_webhook_url:
         return
-    with make_session(config.database_url) as session, session.begin():
+    with app[db_key]() as session, session.begin():
         for handoff in handoffs.unannounced(session):
             text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
                     f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
@@ -90,7 +92,7 @@ async def collect_missed_learner_messages(app: web.Application) -> int:
     not on the desk yet. Needs Rasa, not the action server.
     """
     config = app[config_key]
-    with make_session(config.database_url) as session:
+    with app[db_key]() as session:
         active = handoffs.queue(session)
     added = 0
     for handoff in active:
@@ -102,16 +104,16 @@ async def collect_missed_learner_messages(app: web.Application) -> int:
         record = await rasa_client.conversation(app[http_key], config.rasa_url, config.rasa_jwt_secret,
                                                 handoff.sender_id, with_events=True)
         said = handoffs.learner_messages(record.get("events") or [], handoff.created_at, skip=[TOO_LONG_MESSAGE])
-        with make_session(config.database_url) as session, session.begin():
+        with app[db_key]() as session, session.begin():
             added += handoffs.record_learner_messages(session, handoff.id, said)
     if added:
         logger.info("collected %d learner messages the relay had missed", added)
     return added
 
 
-def purge_old_transcripts(config: ServerConfig) -> int:
+def purge_old_transcripts(sessions_of: sessionmaker, config: ServerConfig) -> int:
     """Retention: abandoned handoffs closed, closed ones past retention deleted, old audit entries too."""
-    with make_session(config.database_url) as session, session.begin():
+    with sessions_of() as session, session.begin():
         abandoned = handoffs.close_abandoned(session, config.abandoned_days)
         if abandoned:
             logger.info("closed %d handoffs with no message for %d days", abandoned, config.abandoned_days)
@@ -127,7 +129,7 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
         while True:
             try:
                 if since_purge >= PURGE_SECONDS:
-                    removed = purge_old_transcripts(app[config_key])
+                    removed = purge_old_transcripts(app[db_key], app[config_key])
                     if removed:
                         logger.info("deleted %d closed handoffs past retention", removed)
                     since_purge = 0

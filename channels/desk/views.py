@@ -5,20 +5,21 @@ from datetime import timedelta
 from typing import Any, Dict, Optional, Tuple
 
 from aiohttp import web
+from sqlalchemy.orm import sessionmaker
 
 from catalog_db import desk_access, handoffs
-from catalog_db.engine import make_session
 from channels.desk import sessions
-from channels.desk.keys import config_key, hashing_key, http_key, templates_key
+from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.rasa_client import RasaUnavailable, run_action
 
 logger = logging.getLogger(__name__)
 # The store's calls are short indexed queries; running them inline keeps the views simple, and the
-# desk serves a handful of coaches, so blocking the loop for a few milliseconds costs nothing.
+# desk serves a handful of coaches, so blocking the loop for a few milliseconds costs nothing. The
+# exception is sign-in, which anyone can send many of at once: it runs in the hashing thread.
 
 
 def _signed_in(request: web.Request) -> Optional[desk_access.SignedIn]:
-    with make_session(request.app[config_key].database_url) as session:
+    with request.app[db_key]() as session:
         return desk_access.signed_in(session, request.cookies.get(sessions.SESSION_COOKIE))
 
 
@@ -78,18 +79,18 @@ async def login_page(request: web.Request, error: Optional[str] = None, status: 
     return response
 
 
-def _check_sign_in(database_url: Optional[str], username: str, password: str,
+def _check_sign_in(sessions_of: sessionmaker, username: str, password: str,
                    address: str) -> Tuple[Optional[str], Optional[timedelta]]:
     """The whole sign-in, run in the hashing thread: the throttle first (too many failures are refused
     unchecked), then scrypt, then the attempt recorded. Returns a session token, or the wait."""
-    with make_session(database_url) as session, session.begin():
+    with sessions_of() as session, session.begin():
         wait = desk_access.sign_in_wait(session, username, address)
         if wait is not None:
             desk_access.record_throttled(session, username, address)
             return None, wait
         stored = desk_access.password_hash(session, username)
     matches = desk_access.password_matches(stored, password)
-    with make_session(database_url) as session, session.begin():
+    with sessions_of() as session, session.begin():
         desk_access.record_sign_in(session, username, address, matches)
         return (desk_access.start_session(session, username) if matches else None), None
 
@@ -101,9 +102,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
     username, password = str(form.get("username", ""))[:100], str(form.get("password", ""))
     address = request.remote or "unknown"
-    config = request.app[config_key]
     token, wait = await asyncio.get_running_loop().run_in_executor(
-        request.app[hashing_key], _check_sign_in, config.database_url, username, password, address)
+        request.app[hashing_key], _check_sign_in, request.app[db_key], username, password, address)
     if wait is not None:
         logger.warning("sign-in refused for %r from %s: too many failures", username, address)
         minutes = max(1, round(wait.total_seconds() / 60))
@@ -122,7 +122,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 @coach_required()
 async def logout(request: web.Request) -> web.StreamResponse:
-    with make_session(request.app[config_key].database_url) as session, session.begin():
+    with request.app[db_key]() as session, session.begin():
         desk_access.end_session(session, request.cookies[sessions.SESSION_COOKIE])
         handoffs.audit(session, request["desk_session"].coach, "sign-out")
     response = _redirect(_url(request, "login"))
@@ -131,7 +131,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 def _queue_rows(request: web.Request) -> list:
-    with make_session(request.app[config_key].database_url) as session:
+    with request.app[db_key]() as session:
         return handoffs.queue(session)
 
 
@@ -165,7 +165,7 @@ def _message_json(message: handoffs.MessageView) -> Dict[str, Any]:
 @coach_required()
 async def handoff_page(request: web.Request) -> web.Response:
     handoff_id = int(request.match_info["id"])
-    with make_session(request.app[config_key].database_url) as session:
+    with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
         transcript = handoffs.messages(session, handoff_id)
     return _render(request, "handoff.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
@@ -179,7 +179,7 @@ async def handoff_messages(request: web.Request) -> web.Response:
         after = int(request.query.get("after", "0") or 0)
     except ValueError:
         raise web.HTTPBadRequest(text="`after` must be a message number.") from None
-    with make_session(request.app[config_key].database_url) as session:
+    with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
         new = handoffs.messages(session, handoff_id, after_id=after)
     return web.json_response({"status": handoff.status, "messages": [_message_json(m) for m in new]})
@@ -204,7 +204,7 @@ def _back(request: web.Request, handoff_id: int, notice: Optional[str] = None) -
 @coach_required()
 async def claim(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
-    with make_session(request.app[config_key].database_url) as session, session.begin():
+    with request.app[db_key]() as session, session.begin():
         _handoff_or_404(session, handoff_id)
         handoffs.claim_handoff(session, handoff_id, request["desk_session"].coach)
     raise _back(request, handoff_id)
@@ -217,7 +217,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
     if not text:
         raise _back(request, handoff_id, "Type a message first.")
     coach = request["desk_session"].coach
-    with make_session(request.app[config_key].database_url) as session, session.begin():
+    with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
         if handoff.status not in handoffs.ACTIVE:
             raise _back(request, handoff_id, "This handoff is closed.")
@@ -229,7 +229,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
 @coach_required()
 async def close(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
-    with make_session(request.app[config_key].database_url) as session, session.begin():
+    with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
         handoffs.close_handoff(session, handoff_id, request["desk_session"].coach)
     raise _back(request, handoff_id, await _push(request, handoff, "action_handoff_closed"))

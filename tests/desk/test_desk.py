@@ -15,6 +15,7 @@ from catalog_db.models import AuditEntry
 from channels.config import ServerConfig
 from channels.desk import app as desk_app
 from channels.desk.app import create_desk_app, purge_old_transcripts
+from channels.desk.keys import db_key
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
@@ -207,7 +208,8 @@ async def test_slack_notice_once_per_handoff(aiohttp_client, config, fake_rasa, 
 
 
 async def test_retention_and_restart_lose_nothing_open(aiohttp_client, config, database):
-    assert purge_old_transcripts(config) == 0
+    client = await aiohttp_client(create_desk_app(config))
+    assert purge_old_transcripts(client.server.app[db_key], config) == 0
     await aiohttp_client(create_desk_app(config))  # a restart on the same database
     with make_session(database) as session:
         assert handoffs.active_handoff(session, LEARNER) is not None
