@@ -1,5 +1,5 @@
 """Starts the assistant exactly as `make run` does: scripts/run.sh, which runs every service under
-supervisord, on free ports, with secrets, logs and a handoff database of its own."""
+supervisord, on free ports, with secrets, logs and databases (catalog, handoffs) of its own."""
 import json
 import os
 import secrets
@@ -97,6 +97,7 @@ class Stack:
             "CHAT_SOCKET_URL": f"http://127.0.0.1:{self.rasa_port}",
             "WEB_ORIGIN": f"http://127.0.0.1:{self.web_port}",
             "COACH_HOURS": "Mon-Sun 00:00-24:00",  # coaches always in: tests must not depend on the clock
+            "CATALOG_DB_URL": f"sqlite:///{workdir / 'catalog.sqlite3'}",
             "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoffs.sqlite3'}",
             "ENV_FILE": str(workdir / "env"),
             "LOG_DIR": str(workdir / "log"),
@@ -122,6 +123,9 @@ class Stack:
         return f"http://127.0.0.1:{self.web_port}"
 
     def start(self) -> "Stack":
+        if self.env["CATALOG_DB_URL"].startswith(f"sqlite:///{self.workdir}"):  # the seed catalog, unless given
+            subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "catalog_db", "load", "--url",
+                            self.env["CATALOG_DB_URL"]], check=True, capture_output=True, cwd=ROOT, env=self.env)
         log = open(self.workdir / "run.out", "ab")
         self.process = subprocess.Popen(["bash", str(RUN_SCRIPT)], env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
