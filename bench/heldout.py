@@ -225,7 +225,7 @@ def judge(expect: Dict[str, Any], turn: Turn, catalog: Dict[str, Program]) -> bo
     text = normalized(turn.text)
     if "faq" in expect:
         keys = expect["faq"] if isinstance(expect["faq"], list) else [expect["faq"]]
-        return any(f"utter_faq/{key}" in used for key in keys)
+        return any(f"utter_faq_{key}" in used for key in keys)
     if "smalltalk" in expect:
         return SMALL_TALK_RESPONSES[expect["smalltalk"]] in used
     if "intent" in expect:

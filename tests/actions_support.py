@@ -16,7 +16,6 @@ def tracker_for(
     confidence: float = 0.95,
     entities: Optional[List[Dict[str, Any]]] = None,
     slots: Optional[Dict[str, Any]] = None,
-    faq_response: Optional[str] = None,
     channel: str = "rest",
     events: Optional[List[Dict[str, Any]]] = None,
     sender: Optional[str] = None,
@@ -30,8 +29,6 @@ def tracker_for(
         "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
     }
-    if faq_response:
-        latest["response_selector"] = {"faq": {"response": {"utter_action": faq_response}}}
     return Tracker.from_dict({
         "sender_id": sender or conversation_id(channel, "learner-1"),
         "slots": slots or {},

@@ -57,7 +57,7 @@ def test_skip_is_accepted():
 
 
 def test_a_question_leaves_the_form():
-    _, events = validate("what is a digital badge?", slots={"requested_slot": "obligations"}, intent="faq", confidence=0.95)
+    _, events = validate("what is a digital badge?", slots={"requested_slot": "obligations"}, intent="faq_badge", confidence=0.95)
     assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]
 
 
@@ -67,13 +67,13 @@ def test_a_question_leaves_the_form():
     ("I have a bachelor's in biology", "education"),
 ])
 def test_a_situation_statement_stays_even_when_taken_for_a_question(text, slot):
-    _, events = validate(text, slots={"requested_slot": "budget", "learning_goal": "ai"}, intent="faq", confidence=0.95)
+    _, events = validate(text, slots={"requested_slot": "budget", "learning_goal": "ai"}, intent="faq_compare_cost", confidence=0.95)
     assert slot in slot_values(events)
 
 
 @pytest.mark.parametrize("text, slot, intent", [
-    ("is financial aid available for certificates", "obligations", "faq"),
-    ("can I do it in 5 hours a week", "obligations", "faq"),
+    ("is financial aid available for certificates", "obligations", "faq_financial_aid"),
+    ("can I do it in 5 hours a week", "obligations", "faq_compare_time"),
     ("how much is Introduction to Generative AI", "learning_goal", "ask_program"),
 ])
 def test_a_question_without_a_question_mark_still_leaves(text, slot, intent):

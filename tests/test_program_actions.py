@@ -70,8 +70,8 @@ def test_a_topic_with_a_fact_lists_that_topic_with_prices():
 
 
 @pytest.mark.parametrize("text, response", [
-    ("how long is a master's degree", "utter_faq/compare_time"),
-    ("how long does a bachelors take", "utter_faq/compare_time"),
+    ("how long is a master's degree", "utter_faq_compare_time"),
+    ("how long does a bachelors take", "utter_faq_compare_time"),
 ])
 def test_a_kind_in_general_gets_the_general_answer(text, response):
     messages, _ = run(ActionAnswerProgram(), tracker_for(text, slots={"program": "ms-physics"}))
@@ -124,10 +124,10 @@ def test_no_program_and_no_context_asks_which():
 
 def test_faq_answer_unless_a_program_is_named():
     messages, _ = run(ActionAnswerFaq(), tracker_for(
-        "are microcredentials cheaper", intent="faq", faq_response="utter_faq/compare_cost"))
-    assert responses(messages) == ["utter_faq/compare_cost"]
+        "are microcredentials cheaper", intent="faq_compare_cost"))
+    assert responses(messages) == ["utter_faq_compare_cost"]
     messages, _ = run(ActionAnswerFaq(), tracker_for(
-        "how much is Lockout/Tagout Safety Training", intent="faq", faq_response="utter_faq/compare_cost",
+        "how much is Lockout/Tagout Safety Training", intent="faq_compare_cost",
         entities=[program_entity("Lockout/Tagout Safety Training")]))
     assert messages[0]["cost"] == "$99"
 
@@ -185,8 +185,8 @@ def test_database_down_gives_a_clear_answer(monkeypatch):
 
 
 @pytest.mark.parametrize("text, response", [
-    ("how long do degrees take", "utter_faq/compare_time"),
-    ("how much do certificates cost", "utter_faq/compare_cost"),
+    ("how long do degrees take", "utter_faq_compare_time"),
+    ("how much do certificates cost", "utter_faq_compare_cost"),
 ])
 def test_a_general_question_taken_for_a_list_gets_the_general_answer(text, response):
     messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
@@ -197,4 +197,4 @@ def test_a_general_question_taken_for_a_list_gets_the_general_answer(text, respo
                                   "show me certificates and how long they take"])
 def test_a_list_request_still_lists(text):
     messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
-    assert not any(r and r.startswith("utter_faq/") for r in responses(messages))
+    assert not any(r and r.startswith("utter_faq_") for r in responses(messages))

@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions import presenting
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
+from bot.actions.intents import is_faq
 from bot.actions.recommendation import (
     Situation,
     choose_path,
@@ -24,10 +25,11 @@ from catalog_db import queries
 logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ("learning_goal", "career_change", "time_available", "obligations", "budget", "education")
-# A confident message of one of these kinds that answers nothing leaves the form: the learner
-# gets their question answered (or the form stops) and can pick the questions up later.
+# A confident message of one of these kinds, or a general question, that answers nothing leaves
+# the form: the learner gets their question answered (or the form stops) and can pick the
+# questions up later.
 LEAVING_INTENTS = frozenset(
-    {"faq", "ask_program", "list_programs", "compare_programs", "contact_info", "human_handoff",
+    {"ask_program", "list_programs", "compare_programs", "contact_info", "human_handoff",
      "out_of_scope", "bot_challenge", "goodbye", "stop", "non_english"})
 LEAVING_CONFIDENCE = 0.75
 
@@ -56,7 +58,8 @@ def leaves_form(tracker: Tracker, text: str, topics: List[str], found: Dict[str,
     if is_stop(text):
         return True
     intent = tracker.latest_message.get("intent", {})
-    confident = intent.get("name") in LEAVING_INTENTS and intent.get("confidence", 0) >= LEAVING_CONFIDENCE
+    leaving = intent.get("name") in LEAVING_INTENTS or is_faq(intent.get("name"))
+    confident = leaving and intent.get("confidence", 0) >= LEAVING_CONFIDENCE
     if not confident:
         return False
     asks = bool(QUESTION.search(text))

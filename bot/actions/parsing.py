@@ -246,7 +246,7 @@ def parse_program_filters(text: str, topics: Iterable[str]) -> ProgramFilter:
 
 # A question about a kind of program in general ("how long do degrees take") is not a request
 # for a list; these are the FAQ answers that fit it.
-_GENERAL_ANSWERS = {"duration": "utter_faq/compare_time", "cost": "utter_faq/compare_cost"}
+_GENERAL_ANSWERS = {"duration": "utter_faq_compare_time", "cost": "utter_faq_compare_cost"}
 _WANTS_A_LIST = re.compile(
     r"\b(?:list|show|which|any|available|offer|have|options|programs|courses|classes)\b")
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.actions import presenting
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
+from bot.actions.intents import faq_answer
 from bot.actions.parsing import (
     ProgramFilter,
     asked_attributes,
@@ -208,11 +209,6 @@ class ActionAnswerProgram(CatalogAction):
         return answer_program_question(dispatcher, tracker, session)
 
 
-def selected_faq_response(tracker: Tracker) -> Optional[str]:
-    selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
-    return selector.get("response", {}).get("utter_action")
-
-
 class ActionAnswerFaq(CatalogAction):
     """Answers a general question, unless it names a program: then the program's facts answer it.
 
@@ -228,7 +224,8 @@ class ActionAnswerFaq(CatalogAction):
         name_index = queries.name_index(session)
         if from_entities(program_entities(tracker), name_index) or fuzzy_matches(text, name_index):
             return answer_program_question(dispatcher, tracker, session)
-        dispatcher.utter_message(response=selected_faq_response(tracker) or "utter_default")
+        dispatcher.utter_message(response=faq_answer(tracker.latest_message.get("intent", {}).get("name"))
+                                 or "utter_default")
         return []
 
 
