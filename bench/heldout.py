@@ -6,8 +6,10 @@ hold the assistant to a floor). Three sets, none of them in any training file:
 - off-topic: real requests people wrote for a home assistant (`../shared/data/offtopic/hwu64.tsv`),
   minus the sample trained as `out_of_scope` and minus the intents that are about the
   conversation itself ("yes", "stop", "say that again"), which are small talk here, not off-topic;
-- small talk and in-domain phrasings (`tests/heldout/*.yml`), written from the source articles by
-  someone who had not read the training data.
+- small talk and in-domain phrasings, and off-topic messages of other assistants' domains
+  (`tests/heldout/dev/` and `tests/heldout/test/`), written from the source articles by people who
+  had not read the training data. `dev` guided the work (its misses were looked at); `test` was
+  written later and is the fairer measure.
 
 A reply is judged by what the assistant did, read from Rasa's record of the conversation: the
 responses it used (`utter_action` of each bot message), the text, and whether it opened the
@@ -35,6 +37,11 @@ CONVERSATIONAL_INTENTS = frozenset({
 })
 
 DECLINE_RESPONSES = frozenset({"utter_out_of_scope"})
+# What an off-topic remark may also get without harm: "how was your day" is small talk.
+SMALL_TALK_REPLIES = frozenset({
+    "utter_greet", "utter_how_are_you", "utter_capabilities", "utter_goodbye", "utter_you_are_welcome",
+    "utter_iamabot", "utter_anything_else",
+})
 QUESTIONNAIRE_RESPONSES = frozenset({
     "utter_decision_intro", "utter_decision_early_lean", "utter_ask_learning_goal", "utter_ask_career_change",
     "utter_ask_time_available", "utter_ask_obligations", "utter_ask_budget", "utter_ask_education",
@@ -52,7 +59,7 @@ INTENT_RESPONSES = {
 }
 PRICE = re.compile(r"\$\s?\d")
 PHONE = re.compile(r"\(?800\)?[\s.-]*253[\s.-]*2762")
-LISTED = re.compile(r"^\s*(?:[•*-]|\d+\.)\s+\**(.+?)\**(?:\s+\(.*\))?\s*$", re.MULTILINE)
+LISTED = re.compile(r"^\s*(?:[•*-]|\d+\.)\s+\**(.+?)\**\s*$", re.MULTILINE)
 
 
 def normalized(text: str) -> str:
@@ -96,7 +103,7 @@ def seeded_sample(items: Sequence[Any], size: int, seed: int) -> List[Any]:
 
 
 def heldout_cases(name: str) -> List[Dict[str, Any]]:
-    """tests/heldout/<name>.yml: a list of {text, expect, before?}."""
+    """tests/heldout/<set>/<name>.yml: a list of {text, expect, before?} (off-topic: {text, domain})."""
     return yaml.safe_load((HELDOUT_DIR / f"{name}.yml").read_text())
 
 
@@ -117,8 +124,13 @@ class Turn:
         return bool(DECLINE_RESPONSES & set(self.responses)) and not self.domain_answer
 
     @property
+    def harmless(self) -> bool:
+        """Declined, or answered as small talk: nothing about studying was claimed."""
+        return not self.domain_answer and bool((DECLINE_RESPONSES | SMALL_TALK_REPLIES) & set(self.responses))
+
+    @property
     def domain_answer(self) -> bool:
-        """A reply that answers about studying: a price, a list, the questionnaire, a handoff, a phone."""
+        """A reply about studying: a price, a list, the questionnaire, a handoff, a phone, an answer."""
         return any(self.flags().values())
 
     def flags(self) -> Dict[str, bool]:
@@ -128,6 +140,7 @@ class Turn:
             "questionnaire": self.opened_questionnaire,
             "phone number": bool(PHONE.search(self.text)),
             "handoff": self.opened_handoff,
+            "general or program answer": any(r.startswith(("utter_faq_", "utter_program_")) for r in self.responses),
         }
 
 
@@ -198,11 +211,13 @@ def load_catalog() -> Dict[str, Program]:
 
 
 def listed_programs(text: str, catalog: Dict[str, Program]) -> List[Program]:
-    """The catalog programs a list reply names, in order."""
-    by_name = {normalized(p.name): p for p in catalog.values()}
+    """The catalog programs a list reply names, in order: each list item starts with a name
+    (which may hold parentheses itself: "... (CAD) & Fusion 360 ... ($350, 4 days)")."""
+    names = sorted(((normalized(p.name), p) for p in catalog.values()), key=lambda pair: -len(pair[0]))
     found = []
-    for line in LISTED.findall(text):
-        program = by_name.get(normalized(line))
+    for item in LISTED.findall(text):
+        item = normalized(item)
+        program = next((p for name, p in names if item.startswith(name)), None)
         if program:
             found.append(program)
     return found
@@ -235,9 +250,10 @@ def judge(expect: Dict[str, Any], turn: Turn, catalog: Dict[str, Program]) -> bo
         fact = expect["fact"]
         if normalized(program.name) not in text:
             return False
-        if "utter_program_fact_unknown" in used:
-            return fact != "overview" and FACT_LABELS[fact] in text
-        return f"utter_program_{fact}" in used
+        if f"utter_program_{fact}" in used:
+            return True
+        # Saying the catalog lacks that very figure is right too ("not its length" for a length).
+        return "utter_program_fact_unknown" in used and fact != "overview" and FACT_LABELS[fact] in text
     if "compare" in expect:
         return "utter_program_comparison" in used and all(
             normalized(catalog[slug].name) in text for slug in expect["compare"])

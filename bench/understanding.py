@@ -4,10 +4,13 @@ Starts the stack as `make run` does, sends every held-out message in a conversat
 (after its `before` messages, for follow-ups), reads from Rasa's record what the assistant did, and
 prints for each set the share answered right and every miss:
 
-- off-topic: a seeded sample of held-out hwu64 requests; the share declined and how many replies
-  carried a price, a program list, a questionnaire start, a phone number or a handoff;
-- conversational hwu64 requests ("yes", "stop", "say that again"): never a price or a handoff;
-- small talk (tests/heldout/small_talk.yml) and in-domain phrasings (tests/heldout/in_domain.yml).
+- off-topic: a seeded sample of held-out hwu64 requests, and the off-topic messages of
+  tests/heldout/test (other assistants' domains): the share declined, the share declined or
+  answered as small talk, and how many replies carried a price, a program list, a questionnaire
+  start, a phone number, a handoff or a general or program answer;
+- conversational hwu64 requests ("yes", "stop", "say that again"): never a domain answer;
+- small talk and in-domain phrasings of tests/heldout/dev (looked at while improving the
+  assistant) and tests/heldout/test (written later, the fairer measure).
 
 Run: `make bench-understanding` (or `.venv/bin/python -m bench.understanding`).
 """
@@ -23,7 +26,8 @@ from typing import Any, Dict, List, Sequence, Tuple
 from bench import heldout
 from tests.e2e.stack import Stack
 
-AIMS = {"off-topic declined": 0.97, "small talk": 0.95, "in-domain": 0.95}
+AIMS = {"off-topic": 0.97, "small talk": 0.95, "in-domain": 0.95}
+FLAGS = ("price", "program list", "questionnaire", "phone number", "handoff", "general or program answer")
 
 
 def converse(stack: Stack, messages: Sequence[str]) -> heldout.Turn:
@@ -41,20 +45,21 @@ def run_all(stack: Stack, conversations: Sequence[Sequence[str]], workers: int) 
 
 def offtopic_report(label: str, rows: Sequence[Tuple[str, str]], turns: Sequence[heldout.Turn],
                     show_misses: bool) -> float:
-    declined = sum(turn.declined for turn in turns)
+    """Prints the shares declined and harmless; returns the share declined."""
+    declined = sum(turn.declined for turn in turns) / len(turns)
+    harmless = sum(turn.harmless for turn in turns) / len(turns)
     counts = collections.Counter(flag for turn in turns for flag, on in turn.flags().items() if on)
-    share = declined / len(turns)
-    print(f"\n== {label}: {len(turns)} messages, {share:.1%} declined")
-    print("   replies carrying " + ", ".join(f"{flag}: {counts[flag]}" for flag in
-                                            ("price", "program list", "questionnaire", "phone number", "handoff")))
-    if show_misses:
-        by_response = collections.Counter()
-        for (intent, text), turn in zip(rows, turns):
-            if not turn.declined:
-                by_response[",".join(turn.responses) or "(nothing)"] += 1
-                print(f"   miss [{intent}] {text!r} -> {','.join(turn.responses) or '(nothing)'}")
-        print("   misses by reply: " + ", ".join(f"{name} {n}" for name, n in by_response.most_common()))
-    return share
+    print(f"\n== {label}: {len(turns)} messages, {declined:.1%} declined, "
+          f"{harmless:.1%} declined or answered as small talk")
+    print("   replies carrying " + ", ".join(f"{flag}: {counts[flag]}" for flag in FLAGS))
+    by_response: Dict[str, int] = collections.Counter()
+    for (kind, text), turn in zip(rows, turns):
+        if not turn.harmless:
+            by_response[",".join(turn.responses) or "(nothing)"] += 1
+            if show_misses:
+                print(f"   miss [{kind}] {text!r} -> {','.join(turn.responses) or '(nothing)'}")
+    print("   not harmless, by reply: " + ", ".join(f"{name} {n}" for name, n in by_response.most_common()))
+    return declined
 
 
 def judged_report(label: str, cases: Sequence[Dict[str, Any]], turns: Sequence[heldout.Turn],
@@ -82,52 +87,58 @@ def judged_report(label: str, cases: Sequence[Dict[str, Any]], turns: Sequence[h
     return share
 
 
+def fresh_cases(name: str, trained: set) -> List[Dict[str, Any]]:
+    cases, shared = heldout.split_trained(heldout.heldout_cases(name), trained)
+    if shared:
+        print(f"{name}: {len(shared)} phrasings also in training, left out: {sorted(shared)}")
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--offtopic", type=int, default=2000, help="held-out off-topic messages to send")
+    parser.add_argument("--offtopic", type=int, default=2000, help="held-out hwu64 messages to send")
     parser.add_argument("--conversational", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=4, help="conversations at once")
+    parser.add_argument("--sets", nargs="+", choices=("dev", "test"), default=["dev", "test"])
     parser.add_argument("--only", choices=("offtopic", "smalltalk", "indomain"), action="append")
     parser.add_argument("--quiet", action="store_true", help="do not print each off-topic miss")
     args = parser.parse_args()
-    sets = args.only or ["offtopic", "smalltalk", "indomain"]
-
+    kinds = args.only or ["offtopic", "smalltalk", "indomain"]
     trained = heldout.trained_texts()
-    cases = {}
-    for name, file in (("smalltalk", "small_talk"), ("indomain", "in_domain")):
-        if name in sets:
-            fresh, shared = heldout.split_trained(heldout.heldout_cases(file), trained)
-            if shared:
-                print(f"{file}: {len(shared)} phrasings also in training, left out: {sorted(shared)}")
-            cases[name] = fresh
 
     results: Dict[str, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         stack = Stack(Path(scratch)).start()
         try:
-            if "offtopic" in sets:
+            if "offtopic" in kinds:
                 rows = heldout.hwu64_rows()
-                for label, chosen, size in (
-                    ("off-topic (held-out hwu64)", heldout.offtopic_heldout(rows, trained), args.offtopic),
-                    ("conversational hwu64 (yes, stop, say again...): anything but a domain answer",
-                     heldout.conversational_heldout(rows, trained), args.conversational),
-                ):
-                    sample = heldout.seeded_sample(chosen, size, args.seed)
+                hwu64 = heldout.seeded_sample(heldout.offtopic_heldout(rows, trained), args.offtopic, args.seed)
+                written = [(case["domain"], case["text"]) for case in fresh_cases("test/off_topic", trained)]
+                for label, sample in (("off-topic, held-out hwu64", hwu64),
+                                      ("off-topic, other assistants' domains (test)", written)):
                     turns = run_all(stack, [[text] for _, text in sample], args.workers)
-                    share = offtopic_report(label, sample, turns, show_misses=not args.quiet)
-                    results.setdefault("off-topic declined", share)
+                    results[label] = offtopic_report(label, sample, turns, show_misses=not args.quiet)
+                chatter = heldout.seeded_sample(heldout.conversational_heldout(rows, trained),
+                                                args.conversational, args.seed)
+                turns = run_all(stack, [[text] for _, text in chatter], args.workers)
+                offtopic_report("conversational hwu64 (yes, stop, say again...): never a domain answer",
+                                chatter, turns, show_misses=not args.quiet)
             catalog = heldout.load_catalog()
-            for name, label in (("smalltalk", "small talk"), ("indomain", "in-domain")):
-                if name in cases:
-                    turns = run_all(stack, [[*c.get("before", []), c["text"]] for c in cases[name]], args.workers)
-                    results[label] = judged_report(label, cases[name], turns, catalog)
+            for kind, file, label in (("smalltalk", "small_talk", "small talk"), ("indomain", "in_domain", "in-domain")):
+                if kind not in kinds:
+                    continue
+                for name in args.sets:
+                    cases = fresh_cases(f"{name}/{file}", trained)
+                    turns = run_all(stack, [[*c.get("before", []), c["text"]] for c in cases], args.workers)
+                    results[f"{label} ({name})"] = judged_report(f"{label} ({name})", cases, turns, catalog)
         finally:
             stack.stop()
 
     print("\nsummary (aim):")
     for label, share in results.items():
-        print(f"  {label:<20} {share:6.1%}  ({AIMS[label]:.0%})")
+        aim = next(value for key, value in AIMS.items() if label.startswith(key))
+        print(f"  {label:<48} {share:6.1%}  ({aim:.0%})")
     return 0
 
 

@@ -53,10 +53,15 @@ def _check_password_rules(password: str) -> None:
         raise ValueError(f"a coach's password needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters")
 
 
-def create_coach(session: Session, username: str, password: str) -> None:
+def create_coach(session: Session, username: str, password: str, admin: bool = False) -> None:
     _check_password_rules(password)
-    session.add(Coach(username=username, password_hash=hash_password(password)))
+    session.add(Coach(username=username, password_hash=hash_password(password), is_admin=admin))
     session.flush()
+
+
+def is_admin(session: Session, username: str) -> bool:
+    """Whether the coach may label messages; read on every request, so taking the role away is immediate."""
+    return bool(session.execute(select(Coach.is_admin).where(Coach.username == username)).scalar())
 
 
 def set_password(session: Session, username: str, password: str) -> int:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
@@ -42,5 +42,8 @@ def make_session(url: Optional[str] = None) -> Session:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet."""
+    """Create the tables that do not exist yet, and the columns added since a table was created."""
     Base.metadata.create_all(engine)
+    if "is_admin" not in {column["name"] for column in inspect(engine).get_columns("coaches")}:
+        with engine.begin() as connection:  # desks from before the review queue: everyone a coach
+            connection.exec_driver_sql("ALTER TABLE coaches ADD COLUMN is_admin BOOLEAN NOT NULL DEFAULT '0'")

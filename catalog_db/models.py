@@ -178,6 +178,8 @@ class Coach(Base):
     username = Column(String(100), nullable=False, unique=True)
     password_hash = Column(String(300), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
+    # Admins also label the messages the assistant missed (the review queue on the desk).
+    is_admin = Column(Boolean, nullable=False, default=False, server_default="0")
 
 
 class AuditEntry(Base):

@@ -1,7 +1,10 @@
 """Configuration of the web server (coach desk and website), read from the environment."""
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -14,11 +17,17 @@ class ServerConfig:
     chat_socket_url: str = "http://localhost:5005"  # CHAT_SOCKET_URL: Rasa's socket.io as browsers reach it
     session_secret: str = ""               # DESK_SESSION_SECRET: signs the coaches' session cookies
     database_url: Optional[str] = None     # HANDOFF_DB_URL, else the catalog database
+    catalog_db_url: Optional[str] = None   # CATALOG_DB_URL, else var/catalog.sqlite3: program names
     public_url: str = "http://localhost:8080"  # DESK_PUBLIC_URL: links in Slack notices
     slack_webhook_url: Optional[str] = None  # COACH_SLACK_WEBHOOK_URL: optional new-handoff notices
-    retention_days: int = 90               # DESK_RETENTION_DAYS: closed transcripts are deleted after this
+    retention_days: int = 90               # DESK_RETENTION_DAYS: closed transcripts, conversations and analytics
     abandoned_days: int = 30               # DESK_ABANDONED_DAYS: open handoffs with no message are closed after this
     audit_retention_days: int = 365        # DESK_AUDIT_RETENTION_DAYS: the audit log is kept this long
+    # TRACKER_DB_URL: Rasa's tracker store, which the analytics read (and the retention purge trims)
+    tracker_db_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.sqlite3'}"
+    # REVIEWED_NLU_FILE: where admins' labelled examples go; the next `make train` learns them
+    reviewed_nlu_path: Path = PROJECT_ROOT / "bot" / "data" / "nlu" / "reviewed.yml"
+    office_timezone: str = "America/New_York"  # COACH_TIMEZONE: the office's days in the analytics
 
     @property
     def secure_cookies(self) -> bool:
@@ -35,9 +44,13 @@ class ServerConfig:
             chat_socket_url=env.get("CHAT_SOCKET_URL", f"http://localhost:{env.get('RASA_PORT', '5005')}"),
             session_secret=env.get("DESK_SESSION_SECRET", ""),
             database_url=env.get("HANDOFF_DB_URL") or env.get("CATALOG_DB_URL") or None,
+            catalog_db_url=env.get("CATALOG_DB_URL") or None,
             public_url=env.get("DESK_PUBLIC_URL", f"http://localhost:{env.get('DESK_PORT', cls.port)}"),
             slack_webhook_url=env.get("COACH_SLACK_WEBHOOK_URL") or None,
             retention_days=int(env.get("DESK_RETENTION_DAYS", cls.retention_days)),
             abandoned_days=int(env.get("DESK_ABANDONED_DAYS", cls.abandoned_days)),
             audit_retention_days=int(env.get("DESK_AUDIT_RETENTION_DAYS", cls.audit_retention_days)),
+            tracker_db_url=env.get("TRACKER_DB_URL") or cls.tracker_db_url,
+            reviewed_nlu_path=Path(env.get("REVIEWED_NLU_FILE") or cls.reviewed_nlu_path),
+            office_timezone=env.get("COACH_TIMEZONE") or cls.office_timezone,
         )

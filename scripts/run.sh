@@ -42,6 +42,7 @@ export DESK_PORT=${DESK_PORT:-8080}
 export WEB_ORIGIN=${WEB_ORIGIN:-http://localhost:$DESK_PORT}
 export RASA_URL=${RASA_URL:-http://127.0.0.1:$RASA_PORT}
 export CATALOG_DB_URL=${CATALOG_DB_URL:-sqlite:///$root/var/catalog.sqlite3}
+export TRACKER_DB_URL=${TRACKER_DB_URL:-sqlite:///$root/var/tracker.sqlite3}
 export RASA_MODEL=${RASA_MODEL:-$root/bot/models/advisor.tar.gz}
 export RASA_TELEMETRY_ENABLED=false
 export LOG_DIR=${LOG_DIR:-$root/var/log}

@@ -37,6 +37,21 @@ TOPICS = ["safety", "ai", "generative ai", "design", "leadership"]
         ("does the generative ai one count toward a degree", "stacking"),
         ("do I need a degree for educational leadership", "eligibility"),
         ("is the nonprofit management certificate graduate level", "overview"),
+        # the same facts asked in other words
+        ("what are the prereqs for the physics degree", "eligibility"),
+        ("is lockout tagout open to people from outside the university", "eligibility"),
+        ("would I need anything special to get into the gis certificate", "eligibility"),
+        ("who is the leadership training geared toward", "audience"),
+        ("is critical thinking good for beginners", "audience"),
+        ("what kind of people sign up for design for delight", "audience"),
+        ("will the digital evidence course go toward a bigger credential", "stacking"),
+        ("can the statistics certificate be applied to a degree later", "stacking"),
+        ("is there any financial help for the cad class", "aid"),
+        ("can I get funding for it", "aid"),
+        ("hw much is the communication course", "cost"),
+        ("what would the physics masters set me back", "cost"),
+        ("can I take the gen ai course from home", "format"),
+        ("where does the cad class take place", "format"),
     ],
 )
 def test_attribute_from_text(text, attribute):
@@ -51,6 +66,7 @@ def test_attribute_from_text(text, attribute):
         ("can anyone take the critical thinking course", ["eligibility"]),
         ("how long does it take, how many credits and is there financial aid", ["aid", "credits", "duration"]),
         ("and the design one?", []),
+        ("tell me about design for delight, also how much is it", ["overview"]),
     ],
 )
 def test_asked_attributes_finds_every_fact_and_prefers_specific_words(text, attributes):

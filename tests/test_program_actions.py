@@ -141,12 +141,12 @@ def test_list_under_a_budget():
 
 def test_list_with_format_topic_and_price():
     messages, _ = run(ActionListPrograms(), tracker_for("anything in person under $100 about safety?", intent="list_programs"))
-    assert messages[0]["lines"].count("•") == 1 and "Lockout" in messages[0]["lines"]
+    assert len(messages[0]["lines"].splitlines()) == 1 and "Lockout" in messages[0]["lines"]
 
 
 def test_cheapest_is_claimed_only_among_listed_prices():
     messages, _ = run(ActionListPrograms(), tracker_for("what's the cheapest microcredential", intent="list_programs"))
-    assert messages[0]["lines"].count("•") == 1 and "$10" in messages[0]["lines"]
+    assert len(messages[0]["lines"].splitlines()) == 1 and "$10" in messages[0]["lines"]
     assert "listed price" in messages[0]["heading"]
 
 
@@ -158,7 +158,7 @@ def test_most_expensive_and_longest(text, first, figure):
     messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
     heading, lines = messages[0]["heading"], messages[0]["lines"]
     assert "most expensive" in heading or "longest" in heading
-    assert lines.splitlines()[0].startswith(f"• {first}") and figure in lines.splitlines()[0]
+    assert lines.splitlines()[0].startswith(f"- {first}") and figure in lines.splitlines()[0]
 
 
 def test_list_with_nothing_matching():
@@ -198,3 +198,54 @@ def test_a_general_question_taken_for_a_list_gets_the_general_answer(text, respo
 def test_a_list_request_still_lists(text):
     messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
     assert not any(r and r.startswith("utter_faq_") for r in responses(messages))
+
+
+def test_a_kind_picks_between_programs_sharing_a_word():
+    messages, events = run(ActionAnswerProgram(), tracker_for("how much is the leadership certificate"))
+    assert responses(messages) != ["utter_program_ambiguous"]
+    assert SlotSet("program", "educational-leadership") in events
+
+
+@pytest.mark.parametrize("action, text, phrase", [
+    (ActionAnswerProgram(), "nursing degree?", "nursing"),
+    (ActionAnswerProgram(), "is there a phd in chemistry", "chemistry"),
+    (ActionListPrograms(), "spanish classes available?", "spanish"),
+    (ActionListPrograms(), "piano or music lessons??", "piano or music"),
+])
+def test_whatever_else_a_catalog_question_names_is_said_to_be_missing(action, text, phrase):
+    messages, _ = run(action, tracker_for(text))
+    assert responses(messages)[0] == "utter_program_not_found" and messages[0]["phrase"] == phrase
+    assert "utter_program_list" not in responses(messages)
+
+
+@pytest.mark.parametrize("text", ["list everything please", "anything online under $200?", "what courses do you have"])
+def test_a_plain_list_request_still_lists(text):
+    messages, _ = run(ActionListPrograms(), tracker_for(text, intent="list_programs"))
+    assert responses(messages)[0] in {"utter_program_list", "utter_program_list_empty"}
+
+
+def earlier_answer_about(slug: str, turns_ago: int, now: str):
+    """Events of a conversation where a program was answered about `turns_ago` turns before `now`."""
+    events = [{"event": "user", "text": "tell me about it", "input_channel": "rest"},
+              {"event": "slot", "name": "program", "value": slug}]
+    for _ in range(turns_ago - 1):
+        events.append({"event": "user", "text": "ok", "input_channel": "rest"})
+    events.append({"event": "user", "text": now, "input_channel": "rest"})
+    return events
+
+
+def test_a_general_question_right_after_a_program_answer_is_about_that_program():
+    text = "how many credits"
+    messages, _ = run(ActionAnswerFaq(), tracker_for(
+        text, intent="faq_credits", slots={"program": "behavioral-statistics"},
+        events=earlier_answer_about("behavioral-statistics", 1, text)))
+    assert responses(messages)[0] in {"utter_program_credits", "utter_program_fact_unknown"}
+    assert messages[0]["program"] == "Behavioral Statistics"
+
+
+@pytest.mark.parametrize("text, turns_ago", [("how many credits is a certificate", 1), ("how many credits", 4)])
+def test_a_kind_of_credential_or_an_old_program_keeps_the_general_answer(text, turns_ago):
+    messages, _ = run(ActionAnswerFaq(), tracker_for(
+        text, intent="faq_credits", slots={"program": "behavioral-statistics"},
+        events=earlier_answer_about("behavioral-statistics", turns_ago, text)))
+    assert responses(messages) == ["utter_faq_credits"]

@@ -169,7 +169,7 @@ class ActionRecommendPath(Action):
         if programs is None:
             dispatcher.utter_message(response="utter_catalog_unavailable")
         elif advice.matches:
-            lines = "\n".join(presenting.summary_line(p) for p in advice.matches)
+            lines = presenting.program_list(advice.matches)
             dispatcher.utter_message(response="utter_recommendation_programs", lines=lines)
         else:
             dispatcher.utter_message(

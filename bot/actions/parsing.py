@@ -6,18 +6,32 @@ from typing import Iterable, List, Optional
 # Facts a learner can ask about a program, each with the words that ask for it. When one message
 # asks for several ("how much is it and is it online?") each is answered, in this order.
 _ATTRIBUTE_PATTERNS = (
-    ("aid", r"financial aid|fafsa|scholarship|\bgrants?\b|\bloans?\b"),
-    ("stacking", r"\bstack|counts? (?:toward|towards|for)\b|build (?:up )?(?:to|toward)"),
+    ("aid", r"financial (?:aid|help|assistance|support)|\baid\b|fafsa|scholarships?|\bgrants?\b|\bloans?\b|\bpell\b"
+            r"|\bfunding\b|help (?:paying|to pay|with (?:the )?(?:cost|tuition|fees?))"),
+    ("stacking", r"\bstack|counts? (?:toward|towards|for|as)\b|build (?:up )?(?:to|toward|into)"
+                 r"|\b(?:go|goes|count|counted|apply|applied|transfer|transferred) (?:to|toward|towards|into)\b"
+                 r"|bigger (?:credential|qualification|degree|certificate)|part of a (?:degree|certificate)"
+                 r"|lead (?:to|into) a (?:degree|certificate)"),
     ("credits", r"\bcredits?\b|credit hours?"),
-    ("eligibility", r"eligib|prerequisite|requirement|\bqualify|admission|need to (?:have|enter|apply|get in)"
-                    r"|do i need (?:a|an|any)\b|(?:degree|diploma|experience) (?:required|needed)"
-                    r"|who can (?:take|enrol|join|sign|apply)"),
+    ("eligibility", r"eligib|prereq|requirement|\brequired\b|\bqualify|admission|admit|\ballowed\b|\baccept"
+                    r"|open to\b|get in(?:to)?\b|need to (?:have|be|enter|apply|get in)"
+                    r"|(?:do|would|will) (?:i|you|we|they) (?:need|have to have|have to be) (?:a|an|any|anything|something|to)\b"
+                    r"|(?:degree|diploma|experience|background) (?:required|needed|first)"
+                    r"|without (?:a|an|any) (?:degree|diploma|bachelor|college)"
+                    r"|who can (?:take|enrol|enroll|join|sign|apply)"),
     ("audience", r"who (?:is|'s) (?:it|this|that)? ?(?:for|aimed)|\baudience\b|who (?:would|should|can) benefit"
                  r"|who should (?:take|do|join|enrol|enroll|sign up|consider)"
-                 r"|(?:meant|designed|aimed|intended|good) for (?:whom|who)|who is .* for\b|who'?s .* for\b"),
-    ("cost", r"\bcosts?\b|\bprices?d?\b|pricing|how much|tuition|\bfees?\b|expensive|\bcheap|\bpay\b|\$|dollars?"),
-    ("format", r"\bonline\b|in[- ]?person|\bhybrid\b|\bformat\b|on[- ]campus|\bremote|\bvirtual|face[- ]to[- ]face"
-               r"|where is it (?:held|taught)|\bdelivered\b|\bdelivery\b"),
+                 r"|(?:meant|designed|aimed|intended|geared|targeted|tailored|suited|built|made) (?:for|at|towards?)\b"
+                 r"|(?:good|right|suitable) for (?:me|beginners|professionals|students|people|someone|whom|who)"
+                 r"|for (?:whom|beginners|newbies|experts|professionals|techies|working people|students or)"
+                 r"|what (?:kind|sort|type) of (?:person|people|students?|learners?)"
+                 r"|who (?:usually|typically|normally|mostly) (?:takes|does|signs|enrolls|enrols)"
+                 r"|who is .* for\b|who'?s .* for\b"),
+    ("cost", r"\bcosts?\b|\bprices?d?\b|pricing|\b(?:how|hw|hwo|hoe) mu?ch\b|tuition|\bfees?\b|expensive|\bcheap|\bpay\b"
+             r"|\$|dollars?|set me back|price tag"),
+    ("format", r"\bonline\b|in[- ]?person|\bhybrid\b|\bformat\b|on[- ]?campus|\bremote|\bvirtual|face[- ]to[- ]face"
+               r"|from home|at home|on[- ]?site|\bdistance\b|where is it (?:held|taught)|\bdelivered\b|\bdelivery\b"
+               r"|\bwhere (?:is|does|do|are)\b.*\b(?:take place|happen|meet|held|taught)\b|\blocation\b"),
     ("duration", r"how long|duration|\blength\b|how many (?:weeks|days|hours|months|years)|\btakes?\b.*\b(?:finish|complete)"
                  r"|how quick|how fast|time commitment"),
 )
@@ -26,14 +40,18 @@ _ATTRIBUTE_PATTERNS = (
 _WEAK_ATTRIBUTE_PATTERNS = (
     ("eligibility", r"can (?:i|anyone|everyone) (?:take|join|enrol|sign|apply|do)"),
     ("duration", r"\bweeks?\b|\bdays?\b|\bmonths?\b|\byears?\b"),
-    ("overview", r"\blevel\b|grad(?:uate)? or undergrad|tell me (?:more )?about|\bwhat (?:is|'s)\b|\bwhats\b|\binfo\b|information|details|describe|overview"
-                 r"|more about|learn about"),
+    ("overview", r"\blevel\b|grad(?:uate)? or undergrad|\bwhat (?:is|'s)\b|\bwhats\b"),
 )
+# Asking to hear about a program as a whole: its overview already gives every known figure, so it
+# answers "tell me about X, also how much is it" on its own.
+_OVERVIEW = r"tell me (?:more )?about|\bdescribe\b|\boverview\b|\bdetails\b|\binfo\b|information|more about|learn about"
 
 
 def asked_attributes(text: str) -> List[str]:
     """Every fact of a program the message asks about, most specific first; empty when it names none."""
     lowered = text.lower()
+    if re.search(_OVERVIEW, lowered):
+        return ["overview"]
     for patterns in (_ATTRIBUTE_PATTERNS, _WEAK_ATTRIBUTE_PATTERNS):
         found = [attribute for attribute, pattern in patterns if re.search(pattern, lowered)]
         if found:
@@ -46,7 +64,8 @@ def attribute_from_text(text: str) -> Optional[str]:
     return next(iter(asked_attributes(text)), None)
 
 
-_KIND_WORDS = r"micro[- ]?credentials?|microcredentials?|certificates?|certs?|courses?|programs?|programmes?|degrees?|classes?|trainings?|badges?"
+_KIND_WORDS = (r"micro[- ]?credentials?|microcredentials?|certificates?|certifications?|certs?|courses?|programs?"
+               r"|programmes?|degrees?|classes?|trainings?|badges?|bootcamps?|lessons?|phds?|doctorates?")
 _WORD = r"[a-z0-9][\w'+#-]*"
 _RUN = rf"((?:{_WORD}\s+){{0,3}}{_WORD})"
 # Where learners name what they want to study. The first group is read backwards from the word
@@ -108,6 +127,45 @@ def requested_subject(text: str) -> Optional[str]:
     return None
 
 
+# Everything a catalog question says besides the subject: grammar, asking, chat, money, time,
+# kinds of credential. Whatever is left over names the subject ("nursing degree?" → nursing).
+_NOT_A_SUBJECT = _NOT_A_NAME | frozenset(
+    "am isn't aren't wasn't don't doesn't didn't can't won't i'm im i've ive i'd id you're ur u r ya "
+    "guys folks hey hi hello ok okay oh so also too then than like just maybe perhaps actually "
+    "want wanna need needs looking look searching search find interested keen hoping hope wish would "
+    "know tell show give let see help wonder wondering curious question asking ask "
+    "learn learning study studying studies do doing done go going join enroll enrol sign up apply "
+    "offered offering offers provide provides carry stock sell exist exists there's theres "
+    "yes no not any anyone anybody everyone somewhere where here now today soon later "
+    "much many few lot lots little bit kind sort type related based level levels "
+    "dollars dollar bucks usd price cost costs less under below cheap cheaper money budget "
+    "hours hour days day weeks week months month years year time long quick fast "
+    "certification certifications bootcamp bootcamps lesson lessons phd phds doctorate doctorates "
+    "bachelor's master's bachelors masters ba bs ms associate associates diploma "
+    "available availability please pls plz thanks thank thx ty everything nothing whats hw hows wat ones "
+    "wanted thinking think got gotten getting heard mentioned catalog catalogue list lists".split()
+)
+_JOINING = frozenset({"or", "and", "&"})
+
+
+def unnamed_subject(text: str) -> Optional[str]:
+    """The first run of words in a catalog question that are neither grammar nor asking words,
+    ("is there a phd in chemistry" → "chemistry", "piano or music lessons?" → "piano or music"),
+    or None when nothing is left ("how much is it"). Safe to show back, like `requested_subject`."""
+    words = re.findall(r"[a-z0-9][a-z0-9+#'-]*", text.lower())
+    run: List[str] = []
+    for word in words:
+        if word.isdigit() or (word in _NOT_A_SUBJECT and not (run and word in _JOINING)):
+            if run:
+                break
+            continue
+        run.append(word)
+    while run and run[-1] in _JOINING:
+        run.pop()
+    subject = " ".join(run[:4])
+    return subject[:60] if len(subject) >= 2 else None
+
+
 _MONEY_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b|thousand\b|grand\b)?"
 _WORD_NUMBERS = {
     "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100,
@@ -165,18 +223,23 @@ class ProgramFilter:
     limit: Optional[int] = None
 
 
-def kind_from_text(text: str) -> Optional[str]:
-    """The kind of credential a message is about, when it names exactly one."""
+def kinds_named(text: str) -> List[str]:
+    """The kinds of credential a message names: "micro creds vs certs" → both."""
     lowered = text.lower()
-    kinds = [
+    return [
         kind
         for kind, pattern in (
-            ("micro-credential", r"micro[- ]?credential|microcredential|\bbadges?\b"),
+            ("micro-credential", r"micro[- ]?cred|microcred|\bbadges?\b"),
             ("certificate", r"certificate|\bcerts?\b"),
-            ("degree", r"\bdegrees?\b|bachelor|master'?s|\bba\b|\bbs\b|\bms\b"),
+            ("degree", r"\bdegrees?\b|bachelor|master'?s|\bba\b|\bbs\b|\bms\b|\bphd\b|doctora"),
         )
         if re.search(pattern, lowered)
     ]
+
+
+def kind_from_text(text: str) -> Optional[str]:
+    """The kind of credential a message is about, when it names exactly one."""
+    kinds = kinds_named(text)
     return kinds[0] if len(kinds) == 1 else None
 
 

@@ -3,7 +3,7 @@
 Each function returns None when the catalog has no value, so callers answer "we don't have that"
 instead of inventing a figure.
 """
-from typing import Optional
+from typing import Iterable, Optional
 
 from catalog_db.queries import ProgramFacts
 
@@ -74,10 +74,20 @@ def fact(program: ProgramFacts, attribute: str) -> Optional[str]:
     return values[attribute]()
 
 
-def summary_line(program: ProgramFacts) -> str:
-    """One line for a list: name, then whichever of cost, length and format are known."""
+def bullets(items: Iterable[str]) -> str:
+    """A Markdown list, one item per line: the website widget renders Markdown (plain lines run
+    together there), Slack and Telegram show the lines as they are."""
+    return "\n".join(f"- {item}" for item in items)
+
+
+def summary(program: ProgramFacts) -> str:
+    """A list item: name, then whichever of cost, length and format are known."""
     known = [value for value in (money(program.cost_usd), duration(program), delivery_format(program)) if value]
-    return f"• {program.name}" + (f" ({', '.join(known)})" if known else "")
+    return program.name + (f" ({', '.join(known)})" if known else "")
+
+
+def program_list(programs: Iterable[ProgramFacts]) -> str:
+    return bullets(summary(program) for program in programs)
 
 
 def facts_block(program: ProgramFacts) -> str:
@@ -90,6 +100,7 @@ def facts_block(program: ProgramFacts) -> str:
             lines.append(f"{label}: {value}")
         else:
             missing.append(ATTRIBUTE_LABELS[attribute])
+    block = bullets(lines)
     if missing:
-        lines.append(f"Not in our catalog yet: {', '.join(missing)}. An admissions coach can tell you more.")
-    return "\n".join(lines)
+        block += f"\n\nNot in our catalog yet: {', '.join(missing)}. An admissions coach can tell you more."
+    return block

@@ -18,8 +18,11 @@ from bot.actions.parsing import (
     ProgramFilter,
     asked_attributes,
     general_answer_for,
+    kind_from_text,
+    kinds_named,
     parse_program_filters,
     requested_subject,
+    unnamed_subject,
 )
 from bot.actions.resolution import from_entities, fuzzy_matches, resolve_programs
 from catalog_db import queries
@@ -110,11 +113,19 @@ def answer_program_question(
         dispatcher.utter_message(response="utter_ask_which_program")
         return [SlotSet("program", None)]
     if len(programs) > 1:
+        programs = of_the_kind_named(text, programs)
+    if len(programs) > 1:
         offer_choice(dispatcher, programs)
         return remembered
     for attribute in attributes[:MAX_FACTS_PER_ANSWER]:
         utter_program_fact(dispatcher, programs[0], attribute)
     return [SlotSet("program", programs[0].slug), *remembered]
+
+
+def of_the_kind_named(text: str, programs: List[ProgramFacts]) -> List[ProgramFacts]:
+    """"the leadership certificate" among two leadership programs: the one of that kind, if any."""
+    kind = kind_from_text(text)
+    return [p for p in programs if p.kind == kind] or programs
 
 
 def answer_without_a_program(
@@ -140,6 +151,10 @@ def answer_without_a_program(
         return []
     if tracker.get_slot("program"):
         return None
+    leftover = unnamed_subject(text)  # "nursing degree?", "is there a phd in chemistry"
+    if leftover:
+        say_not_in_catalog(dispatcher, session, leftover, topics)
+        return []
     dispatcher.utter_message(response="utter_ask_which_program")
     return []
 
@@ -209,11 +224,35 @@ class ActionAnswerProgram(CatalogAction):
         return answer_program_question(dispatcher, tracker, session)
 
 
+FOCUS_TURNS = 2  # how many earlier turns a program stays "the one we are talking about"
+
+
+def program_in_focus(tracker: Tracker) -> Optional[str]:
+    """The program an answer of the last FOCUS_TURNS turns was about, if any."""
+    turns = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            turns += 1
+            if turns > FOCUS_TURNS + 1:  # the newest user event is the message being answered
+                return None
+        elif event.get("event") == "slot" and event.get("name") == "program":
+            return event.get("value")
+    return None
+
+
+def asks_about_program_in_focus(tracker: Tracker, text: str) -> bool:
+    """"how many credits?" right after an answer about a program asks about that program; with a
+    kind of credential in it ("how many credits is a certificate?") it is a general question."""
+    facts = [fact for fact in asked_attributes(text) if fact != "overview"]
+    return bool(facts) and not kinds_named(text) and program_in_focus(tracker) is not None
+
+
 class ActionAnswerFaq(CatalogAction):
-    """Answers a general question, unless it names a program: then the program's facts answer it.
+    """Answers a general question, unless it is about a program: then the program's facts answer it.
 
     The classifier sometimes takes "what's the tuition for the X certificate" for the general
-    cost question; a program name in the message is the stronger signal.
+    cost question; a program name in the message is the stronger signal, and so is a short
+    "how many credits?" right after an answer about a program.
     """
 
     def name(self) -> str:
@@ -223,6 +262,8 @@ class ActionAnswerFaq(CatalogAction):
         text = message_text(tracker)
         name_index = queries.name_index(session)
         if from_entities(program_entities(tracker), name_index) or fuzzy_matches(text, name_index):
+            return answer_program_question(dispatcher, tracker, session)
+        if asks_about_program_in_focus(tracker, text):
             return answer_program_question(dispatcher, tracker, session)
         dispatcher.utter_message(response=faq_answer(tracker.latest_message.get("intent", {}).get("name"))
                                  or "utter_default")
@@ -278,7 +319,7 @@ def list_programs(dispatcher: CollectingDispatcher, session: Session, selection:
     else:
         heading = f"Here are the {criteria} in our catalog:"
     shown = programs[:MAX_LISTED]
-    lines = "\n".join(presenting.summary_line(p) for p in shown)
+    lines = presenting.program_list(shown)
     if len(programs) > len(shown):
         lines += f"\n…and {len(programs) - len(shown)} more. Narrow it down by topic, price or format."
     dispatcher.utter_message(response="utter_program_list", heading=heading, lines=lines)
@@ -303,10 +344,14 @@ class ActionListPrograms(CatalogAction):
             named = resolve_programs(text, program_entities(tracker), queries.name_index(session), subject).slugs
             if named:  # "anything on fusion 360?" names a program, not a topic
                 programs = [p for p in (queries.program_by_slug(session, slug) for slug in named) if p]
-                lines = "\n".join(presenting.summary_line(p) for p in programs)
+                lines = presenting.program_list(programs)
                 dispatcher.utter_message(response="utter_program_list", heading="Here's what we have:", lines=lines)
                 return []
-            if subject:  # "do you have anything on welding?": say so rather than list everything
+            # "do you have anything on welding?", "nursing degree?": say so rather than list everything.
+            # A list narrowed by price, format or order asks for what is there, whatever else it says.
+            narrowed = selection.max_cost is not None or selection.delivery_format or selection.order_by
+            subject = subject or (None if narrowed else unnamed_subject(text))
+            if subject:
                 say_not_in_catalog(dispatcher, session, subject, topics)
                 return []
         list_programs(dispatcher, session, selection)
@@ -318,8 +363,8 @@ def comparison_lines(first: ProgramFacts, second: ProgramFacts) -> str:
     def line(program: ProgramFacts) -> str:
         facts = [f"{label} {presenting.fact(program, attribute) or 'not in our catalog'}"
                  for attribute, label in (("cost", "cost"), ("duration", "length"), ("format", "format"))]
-        return f"• {program.name}: " + "; ".join(facts)
-    return f"{line(first)}\n{line(second)}"
+        return f"{program.name}: " + "; ".join(facts)
+    return presenting.bullets([line(first), line(second)])
 
 
 class ActionComparePrograms(CatalogAction):

@@ -19,6 +19,7 @@ _NON_DISTINCTIVE = frozenset(
     "undergraduate grad undergrad level doctoral doctorate".split()
 )
 FUZZY_CUTOFF = 0.86
+MIN_ABBREVIATION = 4  # "comm" for communication, "info" for information; shorter prefixes match too much
 
 
 @dataclass(frozen=True)
@@ -70,21 +71,32 @@ def fuzzy_matches(text: str, name_index: Iterable[Tuple[str, str]]) -> List[str]
     return sorted(slug for slug, score in scored.items() if score >= best - 0.02)
 
 
+def _abbreviates(word: str, name_words: Set[str]) -> bool:
+    """A word of the text names a word of a program's name, or shortens it ("comm", "info")."""
+    return word in name_words or (len(word) >= MIN_ABBREVIATION and any(w.startswith(word) for w in name_words))
+
+
+def _distinctive_words(surface: str) -> Set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", normalize_name(surface)) if w not in _NON_DISTINCTIVE}
+
+
 def keyword_matches(text: str, name_index: Iterable[Tuple[str, str]]) -> List[str]:
-    """Slugs whose name shares a distinctive word with the text: "the design one"."""
+    """Slugs whose name shares the most distinctive words with the text: "the design one", "comm studies"."""
     words = {w for w in normalize_name(text).split() if w not in _NON_DISTINCTIVE and len(w) > 2}
     if not words:
         return []
-    slugs = {
-        slug
-        for slug, surface in name_index
-        if words & set(re.findall(r"[a-z0-9]+", normalize_name(surface)))
-    }
-    return sorted(slugs)
+    shared: Dict[str, int] = {}
+    for slug, surface in name_index:
+        count = sum(_abbreviates(word, _distinctive_words(surface)) for word in words)
+        shared[slug] = max(shared.get(slug, 0), count)
+    best = max(shared.values(), default=0)
+    # The programs sharing the most words: "information security" is the security degree, not
+    # every program with "information" in its name.
+    return sorted(slug for slug, count in shared.items() if count and count == best)
 
 
 def names_every_word(subject: str, slugs: Iterable[str], name_index: Iterable[Tuple[str, str]]) -> bool:
-    """Whether each program's name or an alias holds every distinctive word of the subject.
+    """Whether each program's name or an alias holds (or abbreviates) every distinctive word of the subject.
 
     "the safety management course" shares "management" with Non-profit Management, but it asks
     for something else.
@@ -93,7 +105,7 @@ def names_every_word(subject: str, slugs: Iterable[str], name_index: Iterable[Tu
     surfaces: Dict[str, Set[str]] = {}
     for slug, surface in name_index:
         surfaces.setdefault(slug, set()).update(normalize_name(surface).split())
-    return all(wanted <= surfaces.get(slug, set()) for slug in slugs)
+    return all(all(_abbreviates(word, surfaces.get(slug, set())) for word in wanted) for slug in slugs)
 
 
 def resolve_programs(

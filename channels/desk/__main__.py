@@ -1,9 +1,9 @@
 """The desk's command line: coaches' accounts, their sessions, and retention.
 
-    python -m channels.desk create-coach NAME      # asks for the password
-    python -m channels.desk set-password NAME      # and ends every session NAME has
-    python -m channels.desk revoke NAME            # ends every session NAME has (a lost laptop)
-    python -m channels.desk purge [--days N]       # apply retention now
+    python -m channels.desk create-coach NAME [--admin]  # asks for the password
+    python -m channels.desk set-password NAME            # and ends every session NAME has
+    python -m channels.desk revoke NAME                  # ends every session NAME has (a lost laptop)
+    python -m channels.desk purge [--days N]             # apply retention now
 """
 import argparse
 import getpass
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from catalog_db import desk_access, handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from channels.config import ServerConfig
+from channels.desk.analytics import summary
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -25,10 +26,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("username")
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    commands.choices["create-coach"].add_argument("--admin", action="store_true",
+                                                  help="may also label the messages the assistant missed")
     revoke = commands.add_parser("revoke", help="end every desk session of a coach")
     revoke.add_argument("username")
-    purge = commands.add_parser("purge", help="apply retention: transcripts, abandoned handoffs, the audit log")
-    purge.add_argument("--days", type=int, help="transcript retention in days (default: DESK_RETENTION_DAYS or 90)")
+    purge = commands.add_parser("purge", help="apply retention: transcripts, abandoned handoffs, the audit log, "
+                                              "conversations and their analytics")
+    purge.add_argument("--days", type=int, help="retention in days (default: DESK_RETENTION_DAYS or 90)")
     args = parser.parse_args(argv)
     config = ServerConfig.from_env()
     try:
@@ -37,8 +41,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             if args.command in ("create-coach", "set-password"):
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
                 if args.command == "create-coach":
-                    desk_access.create_coach(session, args.username, password)
-                    print(f"Coach {args.username} can now sign in.")
+                    desk_access.create_coach(session, args.username, password, admin=args.admin)
+                    print(f"{'Admin' if args.admin else 'Coach'} {args.username} can now sign in.")
                 else:
                     ended = desk_access.set_password(session, args.username, password)
                     print(f"Changed the password of {args.username}; ended {ended} sessions.")
@@ -49,6 +53,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                 removed = handoffs.purge_closed(session, args.days or config.retention_days)
                 desk_access.purge_expired(session, config.audit_retention_days)
                 print(f"Closed {abandoned} abandoned handoffs. Deleted {removed} closed handoffs.")
+        if args.command == "purge":
+            events, conversations = summary.purge_expired(get_engine(config.database_url),
+                                                          get_engine(config.tracker_db_url),
+                                                          args.days or config.retention_days)
+            print(f"Deleted {events} conversation events and the summary of {conversations} conversations.")
     except (ValueError, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from catalog_db import desk_access, handoffs
 from catalog_db.engine import create_schema, get_engine
 from channels.config import ServerConfig
 from channels.desk import rasa_client
+from channels.desk.analytics.app import setup_analytics
 from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.routes import setup_routes
 from channels.limits import TOO_LONG_MESSAGE
@@ -161,4 +162,5 @@ def create_desk_app(config: ServerConfig) -> web.Application:
         loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
     app.cleanup_ctx.extend([database, hashing_pool, http_client, housekeeping])
     setup_routes(app)
+    setup_analytics(app)
     return app

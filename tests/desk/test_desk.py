@@ -82,10 +82,10 @@ def database(tmp_path):
 
 
 @pytest.fixture
-def config(database, fake_rasa):
+def config(database, fake_rasa, tmp_path):
     return ServerConfig(rasa_url=fake_rasa.url, rasa_jwt_secret=RASA_SECRET, session_secret="desk-secret",
                         database_url=database, slack_webhook_url=f"{fake_rasa.url}/slack",
-                        public_url="http://desk.example")
+                        public_url="http://desk.example", tracker_db_url=f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
 
 
 @pytest.fixture
@@ -224,6 +224,7 @@ def test_command_line_creates_coaches_and_purges(tmp_path, monkeypatch, capsys):
     from channels.desk.__main__ import main
 
     monkeypatch.setenv("HANDOFF_DB_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["create-coach", "sam", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))

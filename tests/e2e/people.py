@@ -65,6 +65,6 @@ class Coach:
     def csrf(html: str) -> str:
         return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
-    def sign_in(self) -> None:
-        page = self.post("/login", username="coach-e2e", password=PASSWORD, csrf=self.csrf(self.get("/login")))
+    def sign_in(self, username: str = "coach-e2e") -> None:
+        page = self.post("/login", username=username, password=PASSWORD, csrf=self.csrf(self.get("/login")))
         assert "Waiting learners" in page

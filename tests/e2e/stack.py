@@ -97,8 +97,12 @@ class Stack:
             "CHAT_SOCKET_URL": f"http://127.0.0.1:{self.rasa_port}",
             "WEB_ORIGIN": f"http://127.0.0.1:{self.web_port}",
             "COACH_HOURS": "Mon-Sun 00:00-24:00",  # coaches always in: tests must not depend on the clock
+            # Catalog, conversations, handoffs and reviewed examples of their own, never the developer's
+            # var/ or bot/data/.
             "CATALOG_DB_URL": f"sqlite:///{workdir / 'catalog.sqlite3'}",
+            "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.sqlite3'}",
             "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoffs.sqlite3'}",
+            "REVIEWED_NLU_FILE": str(workdir / "reviewed.yml"),
             "ENV_FILE": str(workdir / "env"),
             "LOG_DIR": str(workdir / "log"),
             "RUN_DIR": str(workdir / "run"),

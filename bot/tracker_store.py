@@ -1,0 +1,35 @@
+"""Rasa's SQL tracker store, configured by one SQLAlchemy URL (TRACKER_DB_URL in endpoints.yml).
+
+Rasa's own `SQLTrackerStore` already accepts a whole URL as its host; this adds what a SQLite file
+needs to be a safe default: its directory is created, and it runs in write-ahead-log mode so the
+desk's analytics can read conversations while Rasa writes them (in SQLite's default journal mode a
+long read makes Rasa's commit wait and, after the busy timeout, fail).
+"""
+from pathlib import Path
+from typing import Any, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import make_url
+
+
+def prepare_sqlite_file(url: str) -> None:
+    """Create the directory of a SQLite database file (SQLite creates the file, not the directory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+class URLTrackerStore(SQLTrackerStore):
+    """Conversations in the database at `url` (any SQLAlchemy URL: a SQLite file, PostgreSQL...)."""
+
+    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
+                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+        if not host or "://" not in host:
+            raise ValueError(f"the tracker store needs a SQLAlchemy URL (TRACKER_DB_URL), not {host!r}")
+        prepare_sqlite_file(host)
+        super().__init__(domain=domain, host=host, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:  # WAL is a property of the file: set once, kept
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")

@@ -1,0 +1,59 @@
+"""Adds the analytics to the desk: its tables, its routes, and the rounds that keep the summary current."""
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+from aiohttp import web
+from zoneinfo import ZoneInfo
+
+from catalog_db.engine import get_engine
+from channels.desk.analytics import summary
+from channels.desk.analytics.keys import SeriesCache, series_key, updater_key
+from channels.desk.analytics.views import setup_routes
+from channels.desk.keys import config_key
+
+logger = logging.getLogger(__name__)
+
+ROUND_SECONDS = 5
+ROUND_EVENTS = 20000
+PURGE_SECONDS = 3600
+
+
+async def rounds(app: web.Application) -> AsyncIterator[None]:
+    config = app[config_key]
+    summary.create_schema(get_engine(config.database_url))
+    app[updater_key] = summary.Updater(get_engine(config.database_url), get_engine(config.tracker_db_url),
+                                       ZoneInfo(config.office_timezone))
+    app[series_key] = SeriesCache()
+
+    async def loop() -> None:
+        since_purge = PURGE_SECONDS
+        while True:
+            try:
+                if since_purge >= PURGE_SECONDS:
+                    events, conversations = await asyncio.to_thread(
+                        summary.purge_expired, get_engine(config.database_url), get_engine(config.tracker_db_url),
+                        config.retention_days)
+                    if events or conversations:
+                        logger.info("deleted %d events and %d conversations past retention", events, conversations)
+                        app[series_key].clear()
+                    since_purge = 0
+                # In chunks, so a page waiting to fold the newest events gets its turn during a long catch-up.
+                while await asyncio.to_thread(app[updater_key], ROUND_EVENTS) >= ROUND_EVENTS:
+                    pass
+            except Exception:  # keep the desk up; the next round tries again
+                logger.exception("analytics round failed")
+            await asyncio.sleep(ROUND_SECONDS)
+            since_purge += ROUND_SECONDS
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def setup_analytics(app: web.Application) -> None:
+    app.cleanup_ctx.append(rounds)
+    setup_routes(app)

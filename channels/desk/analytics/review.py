@@ -1,0 +1,165 @@
+"""The review of messages the assistant missed: grouping, the queue, admins' labels, the reviewed NLU file.
+
+A group is every missed message whose text is the same once case, accents, punctuation, spacing
+and filler words ("hi", "please") are set aside; only a hash of that form is stored.
+A label hides its group's messages up to the moment it was made; "off-topic" and "dismiss" also
+hide the ones that come later, while an example's group comes back if the assistant misses it
+again (not retrained yet, or not learnt).
+"""
+import hashlib
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from channels.desk.analytics.models import MessageSummary, ReviewLabel
+
+FILLER = frozenset({"hi", "hello", "hey", "please", "pls", "plz", "um", "umm", "uh", "hmm", "ok", "okay"})
+DECISIONS = ("example", "off_topic", "dismissed")
+OFF_TOPIC_INTENT = "out_of_scope"
+# Intents an example cannot be given: set by components, or chosen through their own button.
+NOT_LABELLABLE = frozenset({"nlu_fallback", "non_english", OFF_TOPIC_INTENT})
+MAX_EXAMPLE_LENGTH = 300
+
+
+def normalize(text: str) -> str:
+    """The form of a message that near-identical messages share."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = re.sub(r"['’`]", "", folded)
+    words = re.findall(r"\w+", folded)
+    kept = [word for word in words if word not in FILLER] or words
+    return " ".join(kept) if kept else folded.strip()
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(normalize(text).encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    count: int
+    newest_id: int  # the newest message's event id: its text is what the admin sees
+    newest_at: float
+    conversation_id: int
+    outcomes: Dict[str, int]
+
+
+def _visible(start: date, end: date, outcomes: Sequence[str]):
+    """Messages of the period in the review, less those a label hides."""
+    labels = (select(ReviewLabel.text_key, func.max(ReviewLabel.labelled_at).label("upto"),
+                     func.max(case((ReviewLabel.decision != "example", 1), else_=0)).label("forever"))
+              .group_by(ReviewLabel.text_key).subquery())
+    m = MessageSummary
+    statement = (select(m.id, m.text_key, m.at, m.outcome)
+                 .outerjoin(labels, labels.c.text_key == MessageSummary.text_key)
+                 .where(MessageSummary.day.between(start, end), MessageSummary.outcome.in_(list(outcomes)),
+                        or_(labels.c.text_key.is_(None), and_(labels.c.forever == 0, MessageSummary.at > labels.c.upto))))
+    return statement.subquery()
+
+
+def queue(session: Session, start: date, end: date, outcomes: Sequence[str], limit: int = 50,
+          offset: int = 0) -> Tuple[int, List[Group]]:
+    """(how many groups, one page of them, newest first)."""
+    visible = _visible(start, end, outcomes)
+    total = session.execute(select(func.count(func.distinct(visible.c.text_key)))).scalar() or 0
+    rows = session.execute(
+        select(visible.c.text_key, func.count(), func.max(visible.c.id), func.max(visible.c.at))
+        .group_by(visible.c.text_key).order_by(func.max(visible.c.at).desc(), visible.c.text_key)
+        .limit(limit).offset(offset)).all()
+    if not rows:
+        return total, []
+    keys = [row[0] for row in rows]
+    newest = {m.id: m for m in session.execute(
+        select(MessageSummary).where(MessageSummary.id.in_([row[2] for row in rows]))).scalars()}
+    kinds: Dict[str, Dict[str, int]] = {key: {} for key in keys}
+    for key, outcome, count in session.execute(
+            select(visible.c.text_key, visible.c.outcome, func.count())
+            .where(visible.c.text_key.in_(keys)).group_by(visible.c.text_key, visible.c.outcome)):
+        kinds[key][outcome] = count
+    return total, [Group(key=key, count=count, newest_id=newest_id, newest_at=newest_at,
+                         conversation_id=newest[newest_id].conversation_id, outcomes=kinds[key])
+                   for key, count, newest_id, newest_at in rows]
+
+
+def label(session: Session, key: str, decision: str, intent: Optional[str], admin: str, now: float) -> ReviewLabel:
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    row = ReviewLabel(text_key=key, decision=decision, intent=intent, labelled_by=admin, labelled_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def intent_choices(domain_dir: Path) -> List[str]:
+    """What a missed message can be an example of: the domain's intents (each FAQ answer is one)."""
+    intents: List[str] = []
+    for path in sorted(domain_dir.glob("*.yml")):
+        domain = yaml.safe_load(path.read_text()) or {}
+        for intent in domain.get("intents") or []:
+            name = intent if isinstance(intent, str) else next(iter(intent))
+            if name not in NOT_LABELLABLE:
+                intents.append(name)
+    return sorted(intents)
+
+
+HEADER = """version: "3.1"
+
+# Messages the assistant missed, labelled by admins in the desk's review (channels/desk/analytics/review.py
+# writes this file). `make train` and `make run` learn them. Commit the file to keep them.
+nlu:
+"""
+_file_lock = threading.Lock()
+
+
+def example_text(text: str) -> str:
+    """A learner's message as one line of training data: no line breaks, no control characters, and no
+    square brackets, which Rasa would read as entity markup."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    text = re.sub(r"\s+", " ", text.replace("[", "(").replace("]", ")")).strip()
+    if not text:
+        raise ValueError("the message is empty")
+    if len(text) > MAX_EXAMPLE_LENGTH:
+        raise ValueError(f"the message is longer than {MAX_EXAMPLE_LENGTH} characters: too long to teach from")
+    return text
+
+
+def read_examples(path: Path) -> Dict[str, List[str]]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text()) or {}
+    examples: Dict[str, List[str]] = {}
+    for block in data.get("nlu") or []:
+        lines = (block.get("examples") or "").splitlines()
+        examples.setdefault(block["intent"], []).extend(line[2:] for line in lines if line.startswith("- "))
+    return examples
+
+
+def add_example(path: Path, intent: str, text: str) -> bool:
+    """Add one example under the intent; False when it was there already. The file is replaced whole."""
+    line = example_text(text)
+    with _file_lock:
+        examples = read_examples(path)
+        if line in examples.get(intent, []):
+            return False
+        examples.setdefault(intent, []).append(line)
+        body = HEADER + "".join(
+            f"  - intent: {name}\n    examples: |\n" + "".join(f"      - {e}\n" for e in examples[name])
+            for name in sorted(examples))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".reviewed-", suffix=".yml")
+        with os.fdopen(handle, "w") as out:
+            out.write(body)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    return True
