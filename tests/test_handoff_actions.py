@@ -86,10 +86,19 @@ def test_rest_learners_get_coach_replies_with_their_next_message(store):
     assert [m["text"] for m in messages] == ["Hello from a coach"]
 
 
-def fallback_tracker(count: int):
-    misunderstood = {"event": "user", "text": "blorp", "input_channel": "rest", "timestamp": 1_700_000_000,
-                     "parse_data": {"intent": {"name": "nlu_fallback"}}}
-    return tracker_for("blorp", intent="nlu_fallback", events=[misunderstood] * count)
+def unsure(best_guess: str) -> dict:
+    return {"intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": best_guess, "confidence": 0.3}]}
+
+
+def fallback_tracker(count: int, best_guesses=("ask_program",)):
+    """`count` messages in a row the classifier was unsure of, the last one the newest."""
+    guesses = [best_guesses[i % len(best_guesses)] for i in range(count)]
+    events = [{"event": "user", "text": "blorp", "input_channel": "rest", "timestamp": 1_700_000_000,
+               "parse_data": unsure(guess)} for guess in guesses]
+    tracker = tracker_for("blorp", intent="nlu_fallback", events=events)
+    tracker.latest_message = events[-1]["parse_data"]
+    return tracker
 
 
 def test_first_misunderstanding_asks_to_rephrase(store):
@@ -101,6 +110,15 @@ def test_first_misunderstanding_asks_to_rephrase(store):
 def test_second_misunderstanding_in_a_row_offers_a_coach_and_pages_nobody(store):
     messages, events = run(ActionFallback(), fallback_tracker(2))
     assert responses(messages) == ["utter_offer_coach_after_misunderstanding"] and events == []
+    assert handoff_for(store) is None
+
+
+def test_an_unsure_message_most_likely_off_topic_is_declined_and_is_no_misunderstanding(store):
+    messages, _ = run(ActionFallback(), fallback_tracker(1, ["out_of_scope"]))
+    assert responses(messages) == ["utter_out_of_scope"]
+    # off-topic chatter between two misunderstandings breaks the run: no coach offer
+    messages, _ = run(ActionFallback(), fallback_tracker(3, ["faq_badge", "out_of_scope", "ask_program"]))
+    assert responses(messages) == ["utter_default"]
     assert handoff_for(store) is None
 
 

@@ -7,6 +7,7 @@ from bot.actions.parsing import (
     kind_from_text,
     parse_money,
     parse_program_filters,
+    question_parts,
     requested_subject,
 )
 
@@ -159,3 +160,15 @@ def test_level_is_not_confused_by_undergraduate():
 )
 def test_kind_from_text(text, kind):
     assert kind_from_text(text) == kind
+
+
+@pytest.mark.parametrize("text, count", [
+    ("what's a micro-credential and how long does one take?", 2),
+    ("how much is it? is it online?", 2),
+    ("is lockout tagout online, and how long does it take", 2),
+    ("how much is the cad course", 1),
+    ("compare gen ai and design for delight", 1),
+    ("I work full time and have two kids", 1),
+])
+def test_question_parts(text, count):
+    assert len(question_parts(text)) == count

@@ -249,3 +249,15 @@ def test_a_kind_of_credential_or_an_old_program_keeps_the_general_answer(text, t
         text, intent="faq_credits", slots={"program": "behavioral-statistics"},
         events=earlier_answer_about("behavioral-statistics", turns_ago, text)))
     assert responses(messages) == ["utter_faq_credits"]
+
+
+@pytest.mark.parametrize("action, text, intent, noted", [
+    (ActionAnswerFaq(), "what's a microcredential and how much time does one take", "faq_what_is_microcredential", True),
+    (ActionListPrograms(), "what do you have in cybersecurity and what's your phone number", "list_programs", True),
+    (ActionAnswerProgram(), "how much is the CAD course and how long does it take", "ask_program", False),
+    (ActionAnswerProgram(), "tell me about design for delight, also how much is it", "ask_program", False),
+    (ActionAnswerFaq(), "what is a digital badge", "faq_badge", False),
+])
+def test_a_second_question_left_unanswered_is_said_so(action, text, intent, noted):
+    messages, _ = run(action, tracker_for(text, intent=intent))
+    assert ("utter_answered_one_question" in responses(messages)) == noted

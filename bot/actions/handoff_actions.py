@@ -297,12 +297,23 @@ class ActionStoreCallbackContact(Action):
         return []
 
 
+def best_guess(parse_data: Dict[str, Any]) -> Optional[str]:
+    """The classifier's likeliest intent for a message it was unsure of (nlu_fallback set aside)."""
+    ranking = parse_data.get("intent_ranking") or []
+    return next((entry.get("name") for entry in ranking if entry.get("name") != "nlu_fallback"), None)
+
+
+def misunderstood(parse_data: Dict[str, Any]) -> bool:
+    """Unsure, and not even likely off-topic: off-topic chatter is declined, never a misunderstanding."""
+    return (parse_data.get("intent") or {}).get("name") == "nlu_fallback" and best_guess(parse_data) != "out_of_scope"
+
+
 def consecutive_fallbacks(tracker: Tracker) -> int:
     """How many of the learner's latest messages in a row the assistant did not understand."""
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+            if not misunderstood(event.get("parse_data") or {}):
                 break
             count += 1
     return count
@@ -311,6 +322,7 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 class ActionFallback(Action):
     """Asks to rephrase; after the second misunderstanding in a row it offers a coach.
 
+    A message the classifier is unsure of but most likely off-topic gets the polite decline.
     Only the learner's "yes" to the offer pages anyone (CoachOfferPolicy): a run of messages the
     assistant cannot place is no reason to call a person in unasked.
     """
@@ -319,7 +331,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if consecutive_fallbacks(tracker) >= 2:
+        if not misunderstood(tracker.latest_message):
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_coach_after_misunderstanding")
         else:
             dispatcher.utter_message(response="utter_default")

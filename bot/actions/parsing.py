@@ -166,6 +166,21 @@ def unnamed_subject(text: str) -> Optional[str]:
     return subject[:60] if len(subject) >= 2 else None
 
 
+_QUESTION_START = (r"(?:what|whats|what's|how|who|whos|who's|which|where|when|why|is|are|can|could|do|does|will|would"
+                   r"|should|any|tell me|give me|list|show me)\b")
+_SECOND_QUESTION = re.compile(r"\?\s*(?=\S)|[,;.]?\s+(?:and also|and|also|plus|oh and|btw)\s+(?=" + _QUESTION_START + ")"
+                              r"|[,;.]\s+(?=" + _QUESTION_START + ")")
+
+
+def question_parts(text: str) -> List[str]:
+    """The questions a message asks, split where another one starts: "what's a micro-credential
+    and how long does one take?" is two, "I'm into AI, what have you got?" one (the rest says
+    something, it asks nothing)."""
+    parts = [part.strip(" ?,.;") for part in _SECOND_QUESTION.split(text)]
+    questions = [part for part in parts if len(part.split()) >= 2 and re.match(_QUESTION_START, part.lower())]
+    return questions or [text]
+
+
 _MONEY_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b|thousand\b|grand\b)?"
 _WORD_NUMBERS = {
     "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100,

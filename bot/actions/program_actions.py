@@ -3,7 +3,7 @@ import difflib
 import logging
 from abc import ABC, abstractmethod
 from collections import Counter
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -21,6 +21,7 @@ from bot.actions.parsing import (
     kind_from_text,
     kinds_named,
     parse_program_filters,
+    question_parts,
     requested_subject,
     unnamed_subject,
 )
@@ -208,10 +209,31 @@ class CatalogAction(Action, ABC):
     ) -> List[EventType]:
         try:
             with catalog_session() as session:
-                return self.answer(dispatcher, tracker, session, domain)
+                events = self.answer(dispatcher, tracker, session, domain)
         except CatalogUnavailable:
             dispatcher.utter_message(response="utter_catalog_unavailable")
             return []
+        parts = question_parts(message_text(tracker))
+        answered = answers_in(dispatcher.messages, parts)
+        if 0 < answered < len(parts):  # asking back answers nothing yet
+            dispatcher.utter_message(response="utter_answered_one_question")
+        return events
+
+
+LISTED_FIGURES = frozenset({"cost", "duration", "format"})  # what every list item shows
+
+
+def answers_in(messages: List[Dict[str, Any]], parts: Sequence[str]) -> float:
+    """How many of the message's questions a reply answered: a general answer, a program fact, a
+    list, a comparison each answer one. A program's overview gives every known figure, so it
+    answers them all; a list shows prices, lengths and formats, so it answers questions about those."""
+    responses = [str(m.get("response") or "") for m in messages]
+    if "utter_program_overview" in responses:
+        return float("inf")
+    answered = sum(r.startswith(("utter_program_", "utter_faq_")) and r != "utter_program_ambiguous" for r in responses)
+    if "utter_program_list" in responses:
+        answered += sum(bool(asked) and set(asked) <= LISTED_FIGURES for asked in map(asked_attributes, parts))
+    return answered
 
 
 class ActionAnswerProgram(CatalogAction):
