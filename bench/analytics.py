@@ -24,7 +24,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import create_engine, insert, text
 from zoneinfo import ZoneInfo
 
-from catalog_db import handoffs
+from catalog_db import desk_access
 from catalog_db.engine import create_schema, get_engine, make_session
 from catalog_db.loader import SEED_PATH, load_catalog, parse_catalog
 from catalog_db.models import Handoff, HandoffMessage
@@ -219,7 +219,7 @@ def run(name: str, tracker_url: str, desk_url: str, conversations: int, rounds: 
     create_schema(desk)
     with make_session(desk_url) as session, session.begin():
         load_catalog(session, parse_catalog(SEED_PATH))
-        handoffs.create_coach(session, "admin", PASSWORD, admin=True)
+        desk_access.create_coach(session, "admin", PASSWORD, admin=True)
     written, filling = fill(tracker, desk_url, conversations, random.Random(11))
     print(f"{name}: {conversations} conversations, {written} events written in {filling:.0f} s")
     summary.create_schema(desk)

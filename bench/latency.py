@@ -108,7 +108,7 @@ def main() -> int:
                 mine = measure(ours.url, CATALOG_QUESTION, users, count)
                 bare = measure(bare_url, BARE_QUESTION, users, count)
                 rows.append((label, mine, bare))
-            memory = {"Rasa": group_rss_mb(ours.rasa.process.pid), "action server": group_rss_mb(ours.actions.process.pid),
+            memory = {"Rasa": group_rss_mb(ours.rasa.pid()), "action server": group_rss_mb(ours.actions.pid()),
                       "bare rasa init": group_rss_mb(bare_group)}
         finally:
             stop_bare()

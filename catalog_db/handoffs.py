@@ -3,21 +3,16 @@
 The bot's actions open handoffs and relay learner messages; the coach desk reads the queue,
 claims, replies and closes. Both sides share these functions and nothing else.
 """
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from catalog_db.models import AuditEntry, Coach, Handoff, HandoffMessage
+from catalog_db.models import AuditEntry, Handoff, HandoffMessage
 
 ACTIVE = ("open", "claimed")
-# scrypt's recommended interactive parameters (2^14): slow to guess, quick to check once.
-SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
 def utc(moment: Optional[datetime]) -> Optional[datetime]:
@@ -120,6 +115,33 @@ def add_message(session: Session, handoff_id: int, role: str, text: str, author:
     return _message_view(message)
 
 
+def learner_messages(events: Sequence[Dict[str, Any]], since: datetime,
+                     skip: Sequence[str] = ()) -> List[Tuple[str, datetime]]:
+    """The learner's messages among a conversation's events (Rasa's JSON) from `since` on."""
+    found = []
+    for event in events:
+        if event.get("event") == "user" and event.get("text") and event["text"] not in skip:
+            at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+            if at >= since:
+                found.append((event["text"], at))
+    return found
+
+
+def record_learner_messages(session: Session, handoff_id: int, sent: Sequence[Tuple[str, datetime]]) -> int:
+    """Store the learner messages the handoff does not hold yet (the same text at the same time).
+
+    Relaying is repeated after a failure, so it must not store a message twice; returns how many
+    were new.
+    """
+    held = {(text, round(utc(at).timestamp(), 3)) for text, at in session.execute(
+        select(HandoffMessage.text, HandoffMessage.created_at)
+        .where(HandoffMessage.handoff_id == handoff_id, HandoffMessage.role == "learner"))}
+    new = [(text, at) for text, at in sent if (text, round(at.timestamp(), 3)) not in held]
+    session.add_all(HandoffMessage(handoff_id=handoff_id, role="learner", text=text, created_at=at) for text, at in new)
+    session.flush()
+    return len(new)
+
+
 def messages(session: Session, handoff_id: int, after_id: int = 0) -> List[MessageView]:
     """The transcript in order, or only what came after message `after_id`."""
     rows = session.execute(
@@ -199,6 +221,21 @@ def mark_announced(session: Session, handoff_id: int) -> None:
     session.execute(update(Handoff).where(Handoff.id == handoff_id).values(announced=True))
 
 
+def close_abandoned(session: Session, idle_days: int, now: Optional[datetime] = None) -> int:
+    """Close open or claimed handoffs with no message for `idle_days`: they then age out like any other."""
+    now = now or datetime.now(timezone.utc)
+    latest = (select(HandoffMessage.handoff_id, func.max(HandoffMessage.created_at).label("at"))
+              .group_by(HandoffMessage.handoff_id).subquery())
+    idle = session.execute(
+        select(Handoff.id).outerjoin(latest, latest.c.handoff_id == Handoff.id)
+        .where(Handoff.status.in_(ACTIVE), func.coalesce(latest.c.at, Handoff.created_at) < now - timedelta(days=idle_days))
+    ).scalars().all()
+    for handoff_id in idle:
+        _finish(session, handoff_id, "closed")
+        add_message(session, handoff_id, "system", f"Closed automatically: no message for {idle_days} days.")
+    return len(idle)
+
+
 def purge_closed(session: Session, older_than_days: int, now: Optional[datetime] = None) -> int:
     """Delete closed and cancelled handoffs, with their transcripts, finished before the cut-off."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=older_than_days)
@@ -208,33 +245,6 @@ def purge_closed(session: Session, older_than_days: int, now: Optional[datetime]
         session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids)))
         session.execute(delete(Handoff).where(Handoff.id.in_(ids)))
     return len(ids)
-
-
-def _hash_password(password: str, salt: bytes) -> str:
-    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def create_coach(session: Session, username: str, password: str, admin: bool = False) -> None:
-    if len(password) < 10:
-        raise ValueError("a coach's password needs at least 10 characters")
-    session.add(Coach(username=username, password_hash=_hash_password(password, secrets.token_bytes(16)),
-                      is_admin=admin))
-    session.flush()
-
-
-def is_admin(session: Session, username: str) -> bool:
-    """Whether the coach may label messages; read on every request, so taking the role away is immediate."""
-    return bool(session.execute(select(Coach.is_admin).where(Coach.username == username)).scalar())
-
-
-def verify_coach(session: Session, username: str, password: str) -> bool:
-    coach = session.execute(select(Coach).where(Coach.username == username)).scalars().first()
-    if coach is None:
-        _hash_password(password, b"\0" * 16)  # spend the same time, so timing does not reveal usernames
-        return False
-    _, salt, _ = coach.password_hash.split("$")
-    return hmac.compare_digest(_hash_password(password, bytes.fromhex(salt)), coach.password_hash)
 
 
 def audit(session: Session, coach: str, action: str, handoff_id: Optional[int] = None) -> None:

@@ -1,4 +1,4 @@
-"""The database's tables: the catalog (institutions, programs, aliases, topics) and the coach handoffs."""
+"""The database's tables: the catalog (institutions, programs, aliases, topics), the coach handoffs and the desk's accounts."""
 from datetime import datetime, timezone
 from typing import Iterable
 
@@ -192,3 +192,31 @@ class AuditEntry(Base):
     action = Column(String(100), nullable=False)
     handoff_id = Column(Integer)
     at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
+
+
+class DeskSession(Base):
+    """A coach signed in to the desk: the cookie holds a random token, this row its SHA-256.
+
+    Server-side so that signing out, a password change or `python -m channels.desk revoke` ends it.
+    """
+
+    __tablename__ = "desk_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    coach = Column(String(100), nullable=False, index=True)
+    csrf = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class SignInAttempt(Base):
+    """One try at the desk's sign-in form, kept a day to throttle guessing per account and address."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(100), nullable=False, index=True)
+    address = Column(String(64), nullable=False, index=True)
+    succeeded = Column(Boolean, nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False, default=_utc_now, index=True)

@@ -13,7 +13,7 @@ class ServerConfig:
 
     port: int = 8080                       # DESK_PORT
     rasa_url: str = "http://127.0.0.1:5005"  # RASA_URL
-    rasa_token: str = ""                   # RASA_AUTH_TOKEN: the only holder of Rasa's API token
+    rasa_jwt_secret: str = ""              # RASA_JWT_SECRET: signs the desk's calls to Rasa's API
     chat_socket_url: str = "http://localhost:5005"  # CHAT_SOCKET_URL: Rasa's socket.io as browsers reach it
     session_secret: str = ""               # DESK_SESSION_SECRET: signs the coaches' session cookies
     database_url: Optional[str] = None     # HANDOFF_DB_URL, else the catalog database
@@ -21,11 +21,18 @@ class ServerConfig:
     public_url: str = "http://localhost:8080"  # DESK_PUBLIC_URL: links in Slack notices
     slack_webhook_url: Optional[str] = None  # COACH_SLACK_WEBHOOK_URL: optional new-handoff notices
     retention_days: int = 90               # DESK_RETENTION_DAYS: closed transcripts, conversations and analytics
+    abandoned_days: int = 30               # DESK_ABANDONED_DAYS: open handoffs with no message are closed after this
+    audit_retention_days: int = 365        # DESK_AUDIT_RETENTION_DAYS: the audit log is kept this long
     # TRACKER_DB_URL: Rasa's tracker store, which the analytics read (and the retention purge trims)
     tracker_db_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.sqlite3'}"
     # REVIEWED_NLU_FILE: where admins' labelled examples go; the next `make train` learns them
     reviewed_nlu_path: Path = PROJECT_ROOT / "bot" / "data" / "nlu" / "reviewed.yml"
     office_timezone: str = "America/New_York"  # COACH_TIMEZONE: the office's days in the analytics
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Behind HTTPS (a proxy in front), the session cookie is never sent over plain HTTP."""
+        return self.public_url.startswith("https://")
 
     @classmethod
     def from_env(cls) -> "ServerConfig":
@@ -33,7 +40,7 @@ class ServerConfig:
         return cls(
             port=int(env.get("DESK_PORT", cls.port)),
             rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{env.get('RASA_PORT', '5005')}"),
-            rasa_token=env.get("RASA_AUTH_TOKEN", ""),
+            rasa_jwt_secret=env.get("RASA_JWT_SECRET", ""),
             chat_socket_url=env.get("CHAT_SOCKET_URL", f"http://localhost:{env.get('RASA_PORT', '5005')}"),
             session_secret=env.get("DESK_SESSION_SECRET", ""),
             database_url=env.get("HANDOFF_DB_URL") or env.get("CATALOG_DB_URL") or None,
@@ -41,6 +48,8 @@ class ServerConfig:
             public_url=env.get("DESK_PUBLIC_URL", f"http://localhost:{env.get('DESK_PORT', cls.port)}"),
             slack_webhook_url=env.get("COACH_SLACK_WEBHOOK_URL") or None,
             retention_days=int(env.get("DESK_RETENTION_DAYS", cls.retention_days)),
+            abandoned_days=int(env.get("DESK_ABANDONED_DAYS", cls.abandoned_days)),
+            audit_retention_days=int(env.get("DESK_AUDIT_RETENTION_DAYS", cls.audit_retention_days)),
             tracker_db_url=env.get("TRACKER_DB_URL") or cls.tracker_db_url,
             reviewed_nlu_path=Path(env.get("REVIEWED_NLU_FILE") or cls.reviewed_nlu_path),
             office_timezone=env.get("COACH_TIMEZONE") or cls.office_timezone,

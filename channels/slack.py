@@ -4,9 +4,10 @@ Mounted at /webhooks/slack/webhook for both the Events API and interactivity (bu
 Learners write to the app in a direct message or mention it in a channel; the answer goes to the
 direct message, or to the thread under the mention.
 
-The conversation ID names where the learner wrote (`user_channel` for a direct message,
-`user_channel_thread` for a thread): a coach's reply pushed later through Rasa's API, which knows
-nothing but the conversation ID, therefore lands in the same place as the assistant's answers.
+The conversation ID names where the learner wrote, `slack:<team>:<user>:<channel>` for a direct
+message and `slack:<team>:<user>:<channel>:<thread>` for a thread: a coach's reply pushed later
+through Rasa's API, which knows nothing but the conversation ID, lands in the same place as the
+assistant's answers. Unsigned requests are refused before their body is read.
 """
 import asyncio
 import json
@@ -23,26 +24,31 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.conversation_ids import conversation_id, local_part
+from channels.limits import bounded, read_body
 from channels.unavailable import UnavailableChannel
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# Event and interaction payloads carry the message and its blocks: a few kB, 40 kB at Slack's most.
+MAX_BODY_BYTES = 128 * 1024
+SIGNATURE_AGE_SECONDS = 300
 # Slack retries an unanswered event after about 0 s, 1 min and 5 min; an hour covers them all.
 SEEN_EVENT_SECONDS = 3600
 
 
-def conversation_id(user: str, channel: str, thread_ts: Optional[str]) -> str:
-    """`user_channel`, or `user_channel_thread` for a thread (Slack IDs and timestamps hold no `_`)."""
-    return "_".join(part for part in (user, channel, thread_ts) if part)
+def slack_conversation(team: str, user: str, channel: str, thread_ts: Optional[str]) -> str:
+    """The conversation of a user in a channel or thread (Slack IDs and timestamps hold no `:`)."""
+    return conversation_id("slack", *(part for part in (team, user, channel, thread_ts) if part))
 
 
 def reply_target(recipient_id: str) -> Tuple[str, Optional[str]]:
     """The Slack channel and thread a conversation ID names; a bare ID is a channel (or a user's DM)."""
-    parts = recipient_id.split("_")
+    parts = local_part(recipient_id).split(":")
     if len(parts) == 1:
         return parts[0], None
-    return parts[1], (parts[2] if len(parts) > 2 else None)
+    return parts[2], (parts[3] if len(parts) > 3 else None)
 
 
 class SlackReplies(SlackBot):
@@ -97,8 +103,14 @@ class SlackChannel(SlackInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @slack_webhook.route("/webhook", methods=["POST"])
+        @slack_webhook.route("/webhook", methods=["POST"], stream=True)
         async def webhook(request: Request) -> HTTPResponse:
+            # The cheap checks first: both signature headers present, the timestamp recent.
+            if not self._signature_headers_fresh(request):
+                logger.warning("Refused a Slack request without fresh signature headers from %s.",
+                               request.remote_addr or request.ip)
+                return response.text("Missing, wrong or expired X-Slack-Signature.", status=401)
+            await read_body(request, MAX_BODY_BYTES)
             # Checks the HMAC of timestamp and body, and refuses timestamps more than 5 minutes off.
             if not self.is_request_from_slack_authentic(request):
                 logger.warning("Refused a Slack request with a missing, wrong or expired signature from %s.",
@@ -106,13 +118,27 @@ class SlackChannel(SlackInput):
                 return response.text("Missing, wrong or expired X-Slack-Signature.", status=401)
             content_type = request.headers.get("content-type", "")
             if content_type.startswith("application/json"):
-                return self._on_event(request.json or {}, request, on_new_message)
+                try:
+                    payload = json.loads(request.body)
+                except ValueError:
+                    return response.text("The body is not JSON.", status=400)
+                if not isinstance(payload, dict):
+                    return response.text("The body is not a JSON object.", status=400)
+                return self._on_event(payload, request, on_new_message)
             if content_type.startswith("application/x-www-form-urlencoded"):
                 return self._on_interaction(request, on_new_message)
             logger.warning("Ignored a signed Slack request of content type %r.", content_type)
             return response.text("Unsupported content type.", status=415)
 
         return slack_webhook
+
+    @staticmethod
+    def _signature_headers_fresh(request: Request) -> bool:
+        """Both signature headers are there and the timestamp is within five minutes of now."""
+        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        if not request.headers.get("X-Slack-Signature") or not stamp.isdigit():
+            return False
+        return abs(time.time() - int(stamp)) <= SIGNATURE_AGE_SECONDS
 
     def _on_event(self, payload: Dict[str, Any], request: Request,
                   on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
@@ -126,21 +152,26 @@ class SlackChannel(SlackInput):
                         event_id)
             return response.text("", headers={"X-Slack-No-Retry": "1"})
         event = payload.get("event") or {}
+        if not isinstance(event, dict):
+            return response.text("The event is not a JSON object.", status=400)
         is_direct = self._is_direct_message(payload)
         # Only direct messages and mentions: with both subscribed, a mention in a channel the app
         # also reads would otherwise arrive twice, as `message` and as `app_mention`.
         if not (self._is_user_message(payload) and (is_direct or self._is_app_mention(payload))):
             return response.text("")  # the app's own posts, edits, joins, other channels
-        user, channel = event.get("user"), event.get("channel")
-        if not user or not channel:
-            logger.warning("Ignored Slack event %s without a user or channel.", event_id)
+        team, user, channel = payload.get("team_id"), event.get("user"), event.get("channel")
+        if not all(isinstance(part, str) and part for part in (team, user, channel)):
+            logger.warning("Ignored Slack event %s without a team, user or channel.", event_id)
             return response.text("")
         # A direct message is answered in place; a mention opens (or continues) a thread under it.
         thread_ts = event.get("thread_ts") or (None if is_direct else event.get("ts"))
         app_users: List[str] = [a.get("user_id") for a in payload.get("authorizations") or [] if a.get("user_id")]
         app_users += payload.get("authed_users") or []
-        text = self._sanitize_user_message(event.get("text", ""), app_users)
-        self._answer_later(on_new_message, text, user, channel, thread_ts)
+        text = event.get("text", "")
+        if not isinstance(text, str):
+            return response.text("The event's text is not a string.", status=400)
+        self._answer_later(on_new_message, self._sanitize_user_message(text, app_users), team, user, channel,
+                           thread_ts)
         return response.text("")
 
     def _on_interaction(self, request: Request,
@@ -148,17 +179,18 @@ class SlackChannel(SlackInput):
         """A click on one of the assistant's buttons: its payload is the learner's message."""
         try:
             payload = json.loads(request.form.get("payload") or "{}")
-        except json.JSONDecodeError as error:
-            logger.warning("Refused a Slack interaction whose payload is not JSON: %s", error)
-            return response.text("Payload is not JSON.", status=400)
-        text = self._get_interactive_response(payload["actions"][0]) if self._is_interactive_message(payload) else None
-        user = (payload.get("user") or {}).get("id")
-        channel = (payload.get("channel") or {}).get("id")
-        if text is None or not user or not channel:
+            text = self._get_interactive_response(payload["actions"][0]) if self._is_interactive_message(payload) else None
+            user = (payload.get("user") or {}).get("id")
+            team = (payload.get("team") or {}).get("id") or (payload.get("user") or {}).get("team_id")
+            channel = (payload.get("channel") or {}).get("id")
+            # The buttons sit on the assistant's message: in a thread when the conversation is one.
+            thread_ts = (payload.get("message") or {}).get("thread_ts")
+        except (ValueError, AttributeError, LookupError, TypeError) as error:
+            logger.warning("Refused a Slack interaction whose payload is not one: %s", error.__class__.__name__)
+            return response.text("The payload is not a Slack interaction.", status=400)
+        if not isinstance(text, str) or not all(isinstance(part, str) and part for part in (team, user, channel)):
             return response.text("")  # link buttons and unsupported components: nothing to answer
-        # The buttons sit on the assistant's message: in a thread when the conversation is one.
-        thread_ts = (payload.get("message") or {}).get("thread_ts")
-        self._answer_later(on_new_message, text, user, channel, thread_ts)
+        self._answer_later(on_new_message, text, team, user, channel, thread_ts)
         return response.text("")
 
     def _seen_before(self, event_id: str) -> bool:
@@ -172,9 +204,10 @@ class SlackChannel(SlackInput):
         return False
 
     def _answer_later(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
-                      user: str, channel: str, thread_ts: Optional[str]) -> None:
+                      team: str, user: str, channel: str, thread_ts: Optional[str]) -> None:
         """Slack retries what is not acknowledged within 3 s, so the assistant answers in the background."""
-        message = UserMessage(text, self.get_output_channel(), conversation_id(user, channel, thread_ts),
+        message = UserMessage(bounded(text), self.get_output_channel(),
+                              slack_conversation(team, user, channel, thread_ts),
                               input_channel=self.name(),
                               metadata={"out_channel": channel, "thread_id": thread_ts})
         task = asyncio.create_task(on_new_message(message))

@@ -2,7 +2,7 @@
 
 Mounted at /webhooks/telegram/webhook. Telegram sends the secret given to setWebhook in the
 X-Telegram-Bot-Api-Secret-Token header of every update; an update without it is refused before it
-reaches the assistant. The conversation ID is the Telegram chat ID.
+reaches the assistant, and before its body is read. The conversation ID is `telegram:<chat ID>`.
 """
 import hmac
 import json
@@ -21,6 +21,8 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.conversation_ids import conversation_id, local_part
+from channels.limits import bounded, read_body
 from channels.unavailable import UnavailableChannel
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,10 @@ class TelegramReplies(TelegramOutput):
         if len(self._keyboards) > REMEMBERED_KEYBOARDS:
             self._keyboards.popitem(last=False)
         await self.send_message(recipient_id, text, reply_markup=keyboard)
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Replies go to the chat the conversation ID names."""
+        await super().send_response(local_part(recipient_id), message)
 
     def payload_for(self, chat_id: str, text: str) -> str:
         """The payload of the chat's keyboard button titled `text`, else the text itself."""
@@ -132,7 +138,7 @@ class TelegramChannel(TelegramInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @telegram_webhook.route("/webhook", methods=["POST"])
+        @telegram_webhook.route("/webhook", methods=["POST"], stream=True)
         async def webhook(request: Request) -> HTTPResponse:
             given = request.headers.get(SECRET_HEADER)
             if given is None:
@@ -141,17 +147,28 @@ class TelegramChannel(TelegramInput):
             if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
                 logger.warning("Refused a Telegram update with a wrong %s from %s.", SECRET_HEADER, request.ip)
                 return response.text(f"Wrong {SECRET_HEADER}.", status=403)
-            update = request.json or {}
-            message = update.get("message") or {}
-            chat_id = (message.get("chat") or {}).get("id")
-            if not message.get("text") or chat_id is None:
+            try:
+                update = json.loads(await read_body(request))
+            except ValueError:
+                return response.text("The update is not JSON.", status=400)
+            message = update.get("message") if isinstance(update, dict) else None
+            if message is None and isinstance(update, dict):
+                return response.text("")  # edits, channel posts, polls: nothing to answer
+            chat_id = (message.get("chat") or {}).get("id") if isinstance(message, dict) else None
+            text = message.get("text") if isinstance(message, dict) else None
+            if not isinstance(chat_id, int) or not isinstance(text, (str, type(None))):
+                logger.warning("Refused a Telegram update that is not one (update %s).",
+                               update.get("update_id") if isinstance(update, dict) else None)
+                return response.text("Not a Telegram update.", status=400)
+            if not text:
                 return response.text("")  # stickers, photos, members joining: nothing to answer
             chat = str(chat_id)
-            text = self.output.payload_for(chat, self.user_text(message["text"]))
+            text = self.output.payload_for(chat, self.user_text(text))
             if not text:
                 return response.text("")  # only the bot's @name
             try:
-                await on_new_message(UserMessage(text, self.output, chat, input_channel=self.name()))
+                await on_new_message(UserMessage(bounded(text), self.output, conversation_id(self.name(), chat),
+                                                 input_channel=self.name()))
             except Exception:
                 # Telegram re-sends an update until it gets a 2xx: one that failed once would fail again.
                 logger.exception("Could not answer Telegram update %s.", update.get("update_id"))

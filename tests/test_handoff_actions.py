@@ -13,6 +13,7 @@ from bot.actions.handoff_actions import (
     ActionRelayToCoach,
     ValidateCallbackForm,
 )
+from bot.actions.settings import settings
 from catalog_db import handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from tests.actions_support import responses, run, tracker_for
@@ -25,12 +26,16 @@ def store(tmp_path, monkeypatch):
     create_schema(get_engine(url))
     monkeypatch.setenv("HANDOFF_DB_URL", url)
     monkeypatch.setenv("COACH_HOURS", "Mon-Sun 00:00-24:00")
-    return url
+    settings.cache_clear()
+    yield url
+    settings.cache_clear()
 
 
-def handoff_for(url, sender="learner-1"):
+def handoff_for(url):
+    """The open handoff of the test's learner, on whichever channel they wrote."""
     with make_session(url) as session:
-        return handoffs.active_handoff(session, sender)
+        queue = handoffs.queue(session)
+    return queue[-1] if queue else None
 
 
 def test_handoff_is_stored_before_the_learner_is_told(store):
@@ -146,5 +151,31 @@ def test_cancel_at_the_callback_question_withdraws_the_handoff(store):
     assert responses(messages) == ["utter_handoff_cancelled"]
     assert handoff_for(store) is None
     with make_session(store) as session:
-        assert handoffs.latest_handoff(session, "learner-1").status == "cancelled"
+        assert handoffs.latest_handoff(session, "rest:learner-1").status == "cancelled"
     assert {"event": "slot", "name": "handoff_active", "value": False, "timestamp": None} in events
+
+
+def test_the_handoff_names_the_channel_of_the_conversation_id_not_of_the_claim(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="slack", sender="rest:U1"))
+    assert handoff_for(store).channel == "rest"
+
+
+def test_messages_a_failed_relay_left_behind_reach_the_desk_with_the_next_one(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
+    opened = handoff_for(store).created_at.timestamp()
+    said = [{"event": "user", "text": text, "input_channel": "socketio", "timestamp": opened + offset}
+            for offset, text in ((1, "are you there?"), (2, "/message_too_long"), (3, "hello?"))]
+    run(ActionRelayToCoach(), tracker_for("hello?", channel="socketio", events=said))  # the first relay failed
+    run(ActionRelayToCoach(), tracker_for("hello?", channel="socketio", events=said))  # run twice: stored once
+    with make_session(store) as session:
+        texts = [m.text for m in handoffs.messages(session, handoff_for(store).id) if m.role == "learner"]
+    assert texts == ["talk to a human", "are you there?", "hello?"]
+
+
+def test_a_coach_reply_push_also_collects_learner_messages_left_behind(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="telegram"))
+    opened = handoff_for(store).created_at.timestamp()
+    said = [{"event": "user", "text": "still waiting", "input_channel": "telegram", "timestamp": opened + 1}]
+    run(ActionDeliverCoachMessages(), tracker_for("still waiting", channel="telegram", events=said))
+    with make_session(store) as session:
+        assert handoffs.messages(session, handoff_for(store).id)[-1].text == "still waiting"

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from catalog_db import handoffs
+from catalog_db import desk_access, handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 
 T0 = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
@@ -75,9 +75,21 @@ def test_purge_only_old_finished_handoffs(session):
 
 
 def test_coach_passwords(session):
-    handoffs.create_coach(session, "dana", "correct horse battery")
-    assert handoffs.verify_coach(session, "dana", "correct horse battery")
-    assert not handoffs.verify_coach(session, "dana", "wrong password!")
-    assert not handoffs.verify_coach(session, "nobody", "correct horse battery")
+    desk_access.create_coach(session, "dana", "correct horse battery")
+    stored = desk_access.password_hash(session, "dana")
+    assert desk_access.password_matches(stored, "correct horse battery")
+    assert not desk_access.password_matches(stored, "wrong password!")
+    assert not desk_access.password_matches(desk_access.password_hash(session, "nobody"), "correct horse battery")
+    assert not desk_access.password_matches(stored, "x" * 5000)
     with pytest.raises(ValueError):
-        handoffs.create_coach(session, "short", "abc")
+        desk_access.create_coach(session, "short", "abc")
+
+
+def test_learner_messages_are_recorded_once_however_often_relayed(session):
+    handoff = handoffs.open_handoff(session, sender_id="rest:me", channel="rest", reason="asked", summary={},
+                                    transcript=[])
+    sent = [("first", datetime(2026, 11, 1, 9, 0, 0, 123456, tzinfo=timezone.utc)),
+            ("second", datetime(2026, 11, 1, 9, 0, 5, tzinfo=timezone.utc))]
+    assert handoffs.record_learner_messages(session, handoff.id, sent[:1]) == 1
+    assert handoffs.record_learner_messages(session, handoff.id, sent) == 1
+    assert [m.text for m in handoffs.messages(session, handoff.id)] == ["first", "second"]

@@ -6,14 +6,16 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.coach_offer import CoachOfferPolicy
 from bot.policies.handoff import HandoffPolicy
+from bot.policies.message_limit import MessageLimitPolicy
 from bot.policies.relevance import RelevancePolicy
 from bot.policies.reply_guard import ReplyGuardPolicy, custom_action_failed_silently
 
 DOMAIN = Domain.from_dict({
-    "intents": ["ask_program", "affirm", "deny", "ask_recommendation", "human_handoff"],
+    "intents": ["ask_program", "affirm", "deny", "message_too_long", "ask_recommendation", "human_handoff"],
     "slots": {"handoff_active": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}},
     "actions": ["action_answer_program", "action_relay_to_coach", "action_handoff"],
     "responses": {"utter_technical_problem": [{"text": "sorry"}], "utter_anything_else": [{"text": "else?"}],
+                  "utter_handoff_message_kept": [{"text": "kept"}], "utter_message_too_long": [{"text": "shorter"}],
                   "utter_out_of_scope": [{"text": "not mine"}]},
 })
 
@@ -79,6 +81,27 @@ def test_relaying_ends_the_turn():
     relayed = tracker(SlotSet("handoff_active", True), UserUttered("hi coach", input_channel="rest"),
                       ActionExecuted("action_relay_to_coach", policy="HandoffPolicy"), SlotSet("handoff_active", True))
     assert predicted(HandoffPolicy, relayed) == "action_listen"
+
+
+def test_a_failed_relay_tells_the_learner_the_message_is_kept_and_then_listens():
+    failed = tracker(SlotSet("handoff_active", True), UserUttered("hi coach", input_channel="rest"),
+                     ActionExecuted("action_relay_to_coach", policy="HandoffPolicy"))
+    assert predicted(HandoffPolicy, failed) == "utter_handoff_message_kept"
+    told = tracker(SlotSet("handoff_active", True), UserUttered("hi coach", input_channel="rest"),
+                   ActionExecuted("action_relay_to_coach"), ActionExecuted("utter_handoff_message_kept"),
+                   BotUttered("kept"))
+    assert predicted(HandoffPolicy, told) == "action_listen"
+
+
+def test_an_over_long_message_is_answered_please_shorten_even_during_a_handoff_or_a_form():
+    too_long = {"name": "message_too_long", "confidence": 1.0}
+    for before in ([], [SlotSet("handoff_active", True)], [ActiveLoop("callback_form")]):
+        state = tracker(*before, UserUttered("/message_too_long", intent=too_long, input_channel="rest"))
+        assert predicted(MessageLimitPolicy, state) == "utter_message_too_long"
+    answered = tracker(UserUttered("/message_too_long", intent=too_long, input_channel="rest"),
+                       ActionExecuted("utter_message_too_long"), BotUttered("shorter"))
+    assert predicted(MessageLimitPolicy, answered) == "action_listen"
+    assert predicted(MessageLimitPolicy, tracker(UserUttered("how much?", input_channel="rest"))) is None
 
 
 def answering(offer, intent, *after):

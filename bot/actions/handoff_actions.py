@@ -6,7 +6,6 @@ message to `action_relay_to_coach` and the assistant stays quiet; the coach desk
 replies through Rasa's API (`action_deliver_coach_messages`) and closes with `action_handoff_closed`.
 """
 import logging
-import os
 import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
@@ -19,20 +18,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions.coaching_hours import CoachingHours, describe_reopening
 from bot.actions.recommendation import situation_from_slots
+from bot.actions.settings import settings
 from bot.actions.situation import is_stop
 from catalog_db import handoffs, queries
 from catalog_db.engine import make_session
+from channels.conversation_ids import channel_of
+from channels.limits import TOO_LONG_MESSAGE
 
 logger = logging.getLogger(__name__)
 
 # Channels that cannot push a message later: coach replies wait for the learner's next message.
-PULL_ONLY_CHANNELS = frozenset({"rest", "cmdline", None})
-TYPICAL_WAIT_MINUTES = os.environ.get("COACH_TYPICAL_WAIT_MINUTES", "10")
+# A conversation ID without a channel's namespace (`rasa shell`, test stories) is one of them.
+PULL_ONLY_CHANNELS = frozenset({"rest", None})
 
 
 def handoff_session():
     """Handoffs live in HANDOFF_DB_URL, else in the catalog database."""
-    return make_session(os.environ.get("HANDOFF_DB_URL") or None)
+    return make_session(settings().handoff_db_url)
 
 
 def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
@@ -44,6 +46,11 @@ def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
             at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
             lines.append((role, event["text"], at))
     return lines
+
+
+def is_pull_only(tracker: Tracker) -> bool:
+    """The channel is read from the conversation ID the server set, never from a request's claim."""
+    return channel_of(tracker.sender_id) in PULL_ONLY_CHANNELS
 
 
 def summary(tracker: Tracker) -> Dict[str, Any]:
@@ -108,7 +115,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
             handoffs.open_handoff(
                 session,
                 sender_id=tracker.sender_id,
-                channel=tracker.get_latest_input_channel() or "unknown",
+                channel=channel_of(tracker.sender_id) or "unknown",
                 reason=handoff_reason(tracker),
                 summary=summary(tracker),
                 transcript=transcript(tracker),
@@ -122,7 +129,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
     is_open, reopens = hours.status(now)
     events: List[EventType] = [SlotSet("handoff_active", True)]
     if is_open:
-        dispatcher.utter_message(response="utter_handoff_started", minutes=TYPICAL_WAIT_MINUTES)
+        dispatcher.utter_message(response="utter_handoff_started", minutes=settings().typical_wait_minutes)
     else:
         dispatcher.utter_message(response="utter_handoff_after_hours", reopens=describe_reopening(reopens, now))
         events.append(FollowupAction("callback_form"))
@@ -159,6 +166,17 @@ def wants_to_cancel(text: str) -> bool:
     return bool(re.search(r"^\s*(?:cancel|stop|never ?mind|forget it)\b.*|cancel (?:the )?(?:handoff|request)", text.lower()))
 
 
+def relay_learner_messages(session, tracker: Tracker, handoff: handoffs.HandoffView) -> None:
+    """Every learner message since the handoff opened that the desk does not hold yet.
+
+    Usually only the newest; more when an earlier relay failed (the action server was down) and
+    HandoffPolicy told the learner the message was kept: it is in the conversation's record. The
+    desk collects the same from Rasa on its own (channels/desk/app.py), so whichever is first wins.
+    """
+    handoffs.record_learner_messages(
+        session, handoff.id, handoffs.learner_messages(tracker.events, handoff.created_at, skip=[TOO_LONG_MESSAGE]))
+
+
 class ActionRelayToCoach(Action):
     """Passes a learner's message to the coach; says nothing unless the handoff changed."""
 
@@ -167,7 +185,7 @@ class ActionRelayToCoach(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        pull_only = tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS
+        pull_only = is_pull_only(tracker)
         with handoff_session() as session, session.begin():
             active = handoffs.active_handoff(session, tracker.sender_id)
             if active is None:
@@ -176,11 +194,11 @@ class ActionRelayToCoach(Action):
                     relay_pending_coach_messages(dispatcher, session, latest.id)
                 dispatcher.utter_message(response="utter_handoff_ended")
                 return [SlotSet("handoff_active", False)]
+            relay_learner_messages(session, tracker, active)
             if wants_to_cancel(text):
                 handoffs.cancel_handoff(session, active.id)
                 dispatcher.utter_message(response="utter_handoff_cancelled")
                 return [SlotSet("handoff_active", False)]
-            handoffs.add_message(session, active.id, "learner", text)
             if pull_only:
                 relay_pending_coach_messages(dispatcher, session, active.id)
         # Quiet on purpose, but never empty-handed: ReplyGuardPolicy reads an action that
@@ -195,11 +213,11 @@ class ActionDeliverCoachMessages(Action):
         return "action_deliver_coach_messages"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS:
-            return [back_to_listening()]  # delivered with the learner's next message instead
         with handoff_session() as session, session.begin():
             handoff = handoffs.latest_handoff(session, tracker.sender_id)
-            if handoff is not None:
+            if handoff is not None and handoff.status in handoffs.ACTIVE:
+                relay_learner_messages(session, tracker, handoff)  # any the learner sent while we were down
+            if handoff is not None and not is_pull_only(tracker):  # else with the learner's next message
                 relay_pending_coach_messages(dispatcher, session, handoff.id)
         return [back_to_listening()]
 
@@ -211,7 +229,7 @@ class ActionHandoffClosed(Action):
         return "action_handoff_closed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.get_latest_input_channel() in PULL_ONLY_CHANNELS:
+        if is_pull_only(tracker):
             # The learner's next message finds the handoff closed (ActionRelayToCoach).
             return [back_to_listening()]
         with handoff_session() as session, session.begin():

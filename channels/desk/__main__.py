@@ -1,4 +1,10 @@
-"""`python -m channels.desk create-coach NAME [--admin]` and `python -m channels.desk purge [--days N]`."""
+"""The desk's command line: coaches' accounts, their sessions, and retention.
+
+    python -m channels.desk create-coach NAME [--admin]  # asks for the password
+    python -m channels.desk set-password NAME            # and ends every session NAME has
+    python -m channels.desk revoke NAME                  # ends every session NAME has (a lost laptop)
+    python -m channels.desk purge [--days N]             # apply retention now
+"""
 import argparse
 import getpass
 import sys
@@ -6,7 +12,7 @@ from typing import List, Optional
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from catalog_db import handoffs
+from catalog_db import desk_access, handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from channels.config import ServerConfig
 from channels.desk.analytics import summary
@@ -15,31 +21,44 @@ from channels.desk.analytics import summary
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m channels.desk", description="Manage the coach desk.")
     commands = parser.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create-coach", help="add a coach who can sign in to the desk")
-    create.add_argument("username")
-    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    create.add_argument("--admin", action="store_true", help="may also label the messages the assistant missed")
-    purge = commands.add_parser("purge", help="delete closed transcripts, conversations and their analytics older "
-                                              "than the retention period")
+    for name, help_text in (("create-coach", "add a coach who can sign in to the desk"),
+                            ("set-password", "change a coach's password and end their sessions")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("username")
+        command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    commands.choices["create-coach"].add_argument("--admin", action="store_true",
+                                                  help="may also label the messages the assistant missed")
+    revoke = commands.add_parser("revoke", help="end every desk session of a coach")
+    revoke.add_argument("username")
+    purge = commands.add_parser("purge", help="apply retention: transcripts, abandoned handoffs, the audit log, "
+                                              "conversations and their analytics")
     purge.add_argument("--days", type=int, help="retention in days (default: DESK_RETENTION_DAYS or 90)")
     args = parser.parse_args(argv)
     config = ServerConfig.from_env()
     try:
         create_schema(get_engine(config.database_url))
         with make_session(config.database_url) as session, session.begin():
-            if args.command == "create-coach":
+            if args.command in ("create-coach", "set-password"):
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
-                handoffs.create_coach(session, args.username, password, admin=args.admin)
-                print(f"{'Admin' if args.admin else 'Coach'} {args.username} can now sign in.")
+                if args.command == "create-coach":
+                    desk_access.create_coach(session, args.username, password, admin=args.admin)
+                    print(f"{'Admin' if args.admin else 'Coach'} {args.username} can now sign in.")
+                else:
+                    ended = desk_access.set_password(session, args.username, password)
+                    print(f"Changed the password of {args.username}; ended {ended} sessions.")
+            elif args.command == "revoke":
+                print(f"Ended {desk_access.revoke_sessions(session, args.username)} sessions of {args.username}.")
             else:
+                abandoned = handoffs.close_abandoned(session, config.abandoned_days)
                 removed = handoffs.purge_closed(session, args.days or config.retention_days)
-                print(f"Deleted {removed} closed handoffs.")
+                desk_access.purge_expired(session, config.audit_retention_days)
+                print(f"Closed {abandoned} abandoned handoffs. Deleted {removed} closed handoffs.")
         if args.command == "purge":
             events, conversations = summary.purge_expired(get_engine(config.database_url),
                                                           get_engine(config.tracker_db_url),
                                                           args.days or config.retention_days)
             print(f"Deleted {events} conversation events and the summary of {conversations} conversations.")
-    except ValueError as error:
+    except (ValueError, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except IntegrityError:

@@ -2,23 +2,39 @@
 import asyncio
 import contextlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator
 
 import aiohttp
 import jinja2
 from aiohttp import web
+from sqlalchemy.orm import sessionmaker
 
-from catalog_db import handoffs
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db import desk_access, handoffs
+from catalog_db.engine import create_schema, get_engine
 from channels.config import ServerConfig
+from channels.desk import rasa_client
 from channels.desk.analytics.app import setup_analytics
-from channels.desk.keys import config_key, http_key, templates_key
+from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.routes import setup_routes
+from channels.limits import TOO_LONG_MESSAGE
 
 logger = logging.getLogger(__name__)
 
 PURGE_SECONDS = 3600
 ROUND_SECONDS = 5  # how soon a new handoff reaches the coaches' Slack channel
+COLLECT_SECONDS = 15  # how soon a learner message the relay missed reaches the desk
+# One sign-in check at a time: forty at once queue here instead of taking both cores from Rasa.
+HASHING_THREADS = 1
+MAX_BODY_BYTES = 64 * 1024  # the largest form is a coach's reply (4,000 characters kept)
+
+
+@web.middleware
+async def refuse_large_bodies(request: web.Request, handler) -> web.StreamResponse:
+    """413 on a declared size over the limit before reading a byte (aiohttp would wait for the body)."""
+    if (request.content_length or 0) > request.client_max_size:
+        raise web.HTTPRequestEntityTooLarge(max_size=request.client_max_size, actual_size=request.content_length)
+    return await handler(request)
 
 
 @web.middleware
@@ -34,8 +50,15 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 async def database(app: web.Application) -> AsyncIterator[None]:
     engine = get_engine(app[config_key].database_url)
     create_schema(engine)
+    app[db_key] = sessionmaker(engine, future=True)
     yield
     engine.dispose()
+
+
+async def hashing_pool(app: web.Application) -> AsyncIterator[None]:
+    with ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="password") as pool:
+        app[hashing_key] = pool
+        yield
 
 
 async def http_client(app: web.Application) -> AsyncIterator[None]:
@@ -49,7 +72,7 @@ async def announce_new_handoffs(app: web.Application) -> None:
     config = app[config_key]
     if not config.slack_webhook_url:
         return
-    with make_session(config.database_url) as session, session.begin():
+    with app[db_key]() as session, session.begin():
         for handoff in handoffs.unannounced(session):
             text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
                     f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
@@ -63,27 +86,65 @@ async def announce_new_handoffs(app: web.Application) -> None:
             handoffs.mark_announced(session, handoff.id)
 
 
-def purge_old_transcripts(config: ServerConfig) -> int:
-    with make_session(config.database_url) as session, session.begin():
+async def collect_missed_learner_messages(app: web.Application) -> int:
+    """Learner messages Rasa holds that the desk does not: their relay failed (action server down).
+
+    A cheap look at each open handoff's newest message first; the whole record only when it is
+    not on the desk yet. Needs Rasa, not the action server.
+    """
+    config = app[config_key]
+    with app[db_key]() as session:
+        active = handoffs.queue(session)
+    added = 0
+    for handoff in active:
+        state = await rasa_client.conversation(app[http_key], config.rasa_url, config.rasa_jwt_secret,
+                                               handoff.sender_id, with_events=False)
+        newest = (state.get("latest_message") or {}).get("text")
+        if not newest or newest in (handoff.last_learner_message, TOO_LONG_MESSAGE):
+            continue
+        record = await rasa_client.conversation(app[http_key], config.rasa_url, config.rasa_jwt_secret,
+                                                handoff.sender_id, with_events=True)
+        said = handoffs.learner_messages(record.get("events") or [], handoff.created_at, skip=[TOO_LONG_MESSAGE])
+        with app[db_key]() as session, session.begin():
+            added += handoffs.record_learner_messages(session, handoff.id, said)
+    if added:
+        logger.info("collected %d learner messages the relay had missed", added)
+    return added
+
+
+def purge_old_transcripts(sessions_of: sessionmaker, config: ServerConfig) -> int:
+    """Retention: abandoned handoffs closed, closed ones past retention deleted, old audit entries too."""
+    with sessions_of() as session, session.begin():
+        abandoned = handoffs.close_abandoned(session, config.abandoned_days)
+        if abandoned:
+            logger.info("closed %d handoffs with no message for %d days", abandoned, config.abandoned_days)
+        desk_access.purge_expired(session, config.audit_retention_days)
         return handoffs.purge_closed(session, config.retention_days)
 
 
 async def housekeeping(app: web.Application) -> AsyncIterator[None]:
-    """Hourly: delete closed transcripts past retention; every few seconds: announce new handoffs."""
+    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs and
+    collect learner messages the relay missed."""
     async def loop() -> None:
-        since_purge = PURGE_SECONDS
+        since_purge, since_collect = PURGE_SECONDS, 0
         while True:
             try:
                 if since_purge >= PURGE_SECONDS:
-                    removed = purge_old_transcripts(app[config_key])
+                    removed = purge_old_transcripts(app[db_key], app[config_key])
                     if removed:
                         logger.info("deleted %d closed handoffs past retention", removed)
                     since_purge = 0
                 await announce_new_handoffs(app)
+                if since_collect >= COLLECT_SECONDS:
+                    since_collect = 0
+                    await collect_missed_learner_messages(app)
+            except rasa_client.RasaUnavailable as error:
+                logger.warning("could not look for missed learner messages: %s", error)
             except Exception:  # keep the desk up; the next round tries again
                 logger.exception("desk housekeeping failed")
             await asyncio.sleep(ROUND_SECONDS)
             since_purge += ROUND_SECONDS
+            since_collect += ROUND_SECONDS
 
     task = asyncio.create_task(loop())
     yield
@@ -95,11 +156,11 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
 def create_desk_app(config: ServerConfig) -> web.Application:
     if not config.session_secret:
         raise ValueError("DESK_SESSION_SECRET is empty: the desk will not sign sessions without a secret")
-    app = web.Application(middlewares=[security_headers])
+    app = web.Application(middlewares=[refuse_large_bodies, security_headers], client_max_size=MAX_BODY_BYTES)
     app[config_key] = config
     app[templates_key] = jinja2.Environment(
         loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
-    app.cleanup_ctx.extend([database, http_client, housekeeping])
+    app.cleanup_ctx.extend([database, hashing_pool, http_client, housekeeping])
     setup_routes(app)
     setup_analytics(app)
     return app

@@ -1,22 +1,26 @@
 """Thin views of the coach desk: read the request, call the handoff store, render or redirect."""
+import asyncio
 import logging
-from typing import Any, Dict, Optional
+from datetime import timedelta
+from typing import Any, Dict, Optional, Tuple
 
 from aiohttp import web
+from sqlalchemy.orm import sessionmaker
 
-from catalog_db import handoffs
-from catalog_db.engine import make_session
+from catalog_db import desk_access, handoffs
 from channels.desk import sessions
-from channels.desk.keys import config_key, http_key, templates_key
+from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.rasa_client import RasaUnavailable, run_action
 
 logger = logging.getLogger(__name__)
 # The store's calls are short indexed queries; running them inline keeps the views simple, and the
-# desk serves a handful of coaches, so blocking the loop for a few milliseconds costs nothing.
+# desk serves a handful of coaches, so blocking the loop for a few milliseconds costs nothing. The
+# exception is sign-in, which anyone can send many of at once: it runs in the hashing thread.
 
 
-def _session(request: web.Request) -> Optional[sessions.DeskSession]:
-    return sessions.read(request.app[config_key].session_secret, request.cookies.get(sessions.COOKIE))
+def _signed_in(request: web.Request) -> Optional[desk_access.SignedIn]:
+    with request.app[db_key]() as session:
+        return desk_access.signed_in(session, request.cookies.get(sessions.SESSION_COOKIE))
 
 
 def _url(request: web.Request, name: str, **parts: str) -> str:
@@ -34,27 +38,32 @@ def _redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
-def _set_cookie(response: web.StreamResponse, value: str, path: str) -> None:
-    response.set_cookie(sessions.COOKIE, value, httponly=True, samesite="Lax", path=path,
-                        max_age=sessions.LIFETIME_SECONDS)
+def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, max_age: int) -> None:
+    secure = request.secure or request.app[config_key].secure_cookies
+    response.set_cookie(name, value, httponly=True, samesite="Lax", path=_cookie_path(request), max_age=max_age,
+                        secure=secure)
 
 
 def _cookie_path(request: web.Request) -> str:
     return _url(request, "queue")
 
 
+def _form_csrf(request: web.Request) -> Optional[str]:
+    return sessions.form_token(request.app[config_key].session_secret, request.cookies.get(sessions.LOGIN_COOKIE))
+
+
 def coach_required(json: bool = False):
     """Views for signed-in coaches only: others are sent to sign in (pages) or get 401 (JSON)."""
     def decorate(view):
         async def guarded(request: web.Request) -> web.StreamResponse:
-            desk_session = _session(request)
-            if desk_session is None or not desk_session.coach:
+            desk_session = _signed_in(request)
+            if desk_session is None:
                 if json:
                     raise web.HTTPUnauthorized(text='{"error": "sign in first"}', content_type="application/json")
                 raise web.HTTPFound(_url(request, "login"))
             if request.method == "POST":
                 form = await request.post()
-                if not sessions.csrf_ok(desk_session, form.get("csrf")):
+                if not sessions.csrf_ok(desk_session.csrf, form.get("csrf")):
                     raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
                 request["form"] = form
             request["desk_session"] = desk_session
@@ -63,41 +72,66 @@ def coach_required(json: bool = False):
     return decorate
 
 
-async def login_page(request: web.Request, error: Optional[str] = None) -> web.Response:
-    # An anonymous session carries the CSRF token of the sign-in form itself.
-    cookie = sessions.issue(request.app[config_key].session_secret, "")
-    anonymous = sessions.read(request.app[config_key].session_secret, cookie)
-    response = _render(request, "login.html", status=401 if error else 200, csrf=anonymous.csrf, error=error)
-    _set_cookie(response, cookie, _cookie_path(request))
+async def login_page(request: web.Request, error: Optional[str] = None, status: int = 200) -> web.Response:
+    csrf, cookie = sessions.issue_form_token(request.app[config_key].session_secret)
+    response = _render(request, "login.html", status=status, csrf=csrf, error=error)
+    _set_cookie(request, response, sessions.LOGIN_COOKIE, cookie, sessions.LOGIN_SECONDS)
     return response
 
 
+def _check_sign_in(sessions_of: sessionmaker, username: str, password: str,
+                   address: str) -> Tuple[Optional[str], Optional[timedelta]]:
+    """The whole sign-in, run in the hashing thread: the throttle first (too many failures are refused
+    unchecked), then scrypt, then the attempt recorded. Returns a session token, or the wait."""
+    with sessions_of() as session, session.begin():
+        wait = desk_access.sign_in_wait(session, username, address)
+        if wait is not None:
+            desk_access.record_throttled(session, username, address)
+            return None, wait
+        stored = desk_access.password_hash(session, username)
+    matches = desk_access.password_matches(stored, password)
+    with sessions_of() as session, session.begin():
+        desk_access.record_sign_in(session, username, address, matches)
+        return (desk_access.start_session(session, username) if matches else None), None
+
+
 async def login(request: web.Request) -> web.StreamResponse:
+    """Checks the password (and its database work) off the event loop, so guessing slows no one else."""
     form = await request.post()
-    anonymous = _session(request)
-    if anonymous is None or not sessions.csrf_ok(anonymous, form.get("csrf")):
+    if not sessions.csrf_ok(_form_csrf(request), form.get("csrf")):
         raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
-    config = request.app[config_key]
-    with make_session(config.database_url) as session, session.begin():
-        if not handoffs.verify_coach(session, username, password):
-            logger.warning("failed sign-in for %r", username)
-            return await login_page(request, error="That username and password don't match.")
-        handoffs.audit(session, username, "sign-in")
+    username, password = str(form.get("username", ""))[:100], str(form.get("password", ""))
+    address = request.remote or "unknown"
+    token, wait = await asyncio.get_running_loop().run_in_executor(
+        request.app[hashing_key], _check_sign_in, request.app[db_key], username, password, address)
+    if wait is not None:
+        logger.warning("sign-in refused for %r from %s: too many failures", username, address)
+        minutes = max(1, round(wait.total_seconds() / 60))
+        response = await login_page(request, status=429, error=(
+            f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}."))
+        response.headers["Retry-After"] = str(int(wait.total_seconds()))
+        return response
+    if token is None:
+        logger.warning("failed sign-in for %r from %s", username, address)
+        return await login_page(request, status=401, error="That username and password don't match.")
     response = _redirect(_url(request, "queue"))
-    _set_cookie(response, sessions.issue(config.session_secret, username), _cookie_path(request))
+    _set_cookie(request, response, sessions.SESSION_COOKIE, token, desk_access.SESSION_HOURS * 3600)
+    response.del_cookie(sessions.LOGIN_COOKIE, path=_cookie_path(request))
     return response
 
 
 @coach_required()
 async def logout(request: web.Request) -> web.StreamResponse:
+    with request.app[db_key]() as session, session.begin():
+        desk_access.end_session(session, request.cookies[sessions.SESSION_COOKIE])
+        handoffs.audit(session, request["desk_session"].coach, "sign-out")
     response = _redirect(_url(request, "login"))
-    response.del_cookie(sessions.COOKIE, path=_cookie_path(request))
+    response.del_cookie(sessions.SESSION_COOKIE, path=_cookie_path(request))
     return response
 
 
 def _queue_rows(request: web.Request) -> list:
-    with make_session(request.app[config_key].database_url) as session:
+    with request.app[db_key]() as session:
         return handoffs.queue(session)
 
 
@@ -131,7 +165,7 @@ def _message_json(message: handoffs.MessageView) -> Dict[str, Any]:
 @coach_required()
 async def handoff_page(request: web.Request) -> web.Response:
     handoff_id = int(request.match_info["id"])
-    with make_session(request.app[config_key].database_url) as session:
+    with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
         transcript = handoffs.messages(session, handoff_id)
     return _render(request, "handoff.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
@@ -141,18 +175,22 @@ async def handoff_page(request: web.Request) -> web.Response:
 @coach_required(json=True)
 async def handoff_messages(request: web.Request) -> web.Response:
     handoff_id = int(request.match_info["id"])
-    after = int(request.query.get("after", "0") or 0)
-    with make_session(request.app[config_key].database_url) as session:
+    try:
+        after = int(request.query.get("after", "0") or 0)
+    except ValueError:
+        raise web.HTTPBadRequest(text="`after` must be a message number.") from None
+    with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
         new = handoffs.messages(session, handoff_id, after_id=after)
     return web.json_response({"status": handoff.status, "messages": [_message_json(m) for m in new]})
 
 
-async def _push(request: web.Request, sender_id: str, action: str) -> Optional[str]:
-    """Ask Rasa to deliver to the learner; returns a notice for the coach when it could not."""
+async def _push(request: web.Request, handoff: handoffs.HandoffView, action: str) -> Optional[str]:
+    """Ask Rasa to deliver to the learner, on their own channel; returns a notice for the coach when it could not."""
     config = request.app[config_key]
     try:
-        await run_action(request.app[http_key], config.rasa_url, config.rasa_token, sender_id, action)
+        await run_action(request.app[http_key], config.rasa_url, config.rasa_jwt_secret, handoff.sender_id, action,
+                         output_channel=handoff.channel)
     except RasaUnavailable:
         return "Saved, but the assistant could not be reached: the learner will see it once it is back."
     return None
@@ -166,7 +204,7 @@ def _back(request: web.Request, handoff_id: int, notice: Optional[str] = None) -
 @coach_required()
 async def claim(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
-    with make_session(request.app[config_key].database_url) as session, session.begin():
+    with request.app[db_key]() as session, session.begin():
         _handoff_or_404(session, handoff_id)
         handoffs.claim_handoff(session, handoff_id, request["desk_session"].coach)
     raise _back(request, handoff_id)
@@ -179,19 +217,19 @@ async def reply(request: web.Request) -> web.StreamResponse:
     if not text:
         raise _back(request, handoff_id, "Type a message first.")
     coach = request["desk_session"].coach
-    with make_session(request.app[config_key].database_url) as session, session.begin():
+    with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
         if handoff.status not in handoffs.ACTIVE:
             raise _back(request, handoff_id, "This handoff is closed.")
         handoffs.add_message(session, handoff_id, "coach", text[:4000], author=coach)
         handoffs.audit(session, coach, "reply", handoff_id)
-    raise _back(request, handoff_id, await _push(request, handoff.sender_id, "action_deliver_coach_messages"))
+    raise _back(request, handoff_id, await _push(request, handoff, "action_deliver_coach_messages"))
 
 
 @coach_required()
 async def close(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
-    with make_session(request.app[config_key].database_url) as session, session.begin():
+    with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
         handoffs.close_handoff(session, handoff_id, request["desk_session"].coach)
-    raise _back(request, handoff_id, await _push(request, handoff.sender_id, "action_handoff_closed"))
+    raise _back(request, handoff_id, await _push(request, handoff, "action_handoff_closed"))

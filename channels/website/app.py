@@ -5,6 +5,7 @@ import jinja2
 from aiohttp import web
 
 from channels.config import ServerConfig
+from channels.desk.app import refuse_large_bodies
 
 HERE = Path(__file__).parent
 # rasa-webchat's prebuilt browser bundle, installed by `npm ci` from the pinned lock file.
@@ -25,7 +26,8 @@ async def home(request: web.Request) -> web.Response:
 
 
 def create_site_app(config: ServerConfig) -> web.Application:
-    app = web.Application()
+    # It takes no uploads at all; the desk's forms are small too.
+    app = web.Application(client_max_size=64 * 1024, middlewares=[refuse_large_bodies])
     app[site_config_key] = config
     app[site_templates_key] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_get("/", home, name="home")

@@ -5,7 +5,7 @@ import time
 
 from rasa.core.channels.channel import UserMessage
 
-from channels.slack import SlackChannel, conversation_id, reply_target
+from channels.slack import SlackChannel, reply_target, slack_conversation
 from channels.unavailable import UnavailableChannel
 from tests.chat_fakes import SLACK_SIGNING_SECRET, SLACK_TOKEN, post, slack_message, slack_signature
 
@@ -42,7 +42,7 @@ async def test_direct_message_is_acknowledged_and_answered_in_the_direct_message
     status, _ = await deliver(slack_api, served, slack_message("hello", user="U1", channel="D1", ts="1.1", event_id="E1"))
     assert status == 200
     [message] = await served.wait_received()
-    assert (message.text, message.sender_id, message.input_channel) == ("hello", "U1_D1", "slack")
+    assert (message.text, message.sender_id, message.input_channel) == ("hello", "slack:T1:U1:D1", "slack")
     call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
     assert call.params["channel"] == "D1" and call.params["text"] == "echo: hello"
     assert "thread_ts" not in call.params
@@ -54,7 +54,7 @@ async def test_mention_is_answered_in_a_thread_under_it(serve, slack_api):
                                                    event_id="E2", mention=True))
     [message] = await served.wait_received()
     assert message.text == "how much is it?"  # the mention of the app is gone
-    assert message.sender_id == "U2_C1_10.5"
+    assert message.sender_id == "slack:T1:U2:C1:10.5"
     call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
     assert (call.params["channel"], call.params["thread_ts"]) == ("C1", "10.5")
 
@@ -64,7 +64,7 @@ async def test_mention_inside_a_thread_continues_that_thread(serve, slack_api):
     await deliver(slack_api, served, slack_message("and the design one?", user="U2", channel="C1", ts="11.0",
                                                    thread_ts="10.5", event_id="E3", mention=True))
     [message] = await served.wait_received()
-    assert message.sender_id == "U2_C1_10.5"
+    assert message.sender_id == "slack:T1:U2:C1:10.5"
     call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage")
     assert call.params["thread_ts"] == "10.5"
 
@@ -107,7 +107,7 @@ async def test_a_retry_of_an_event_never_received_is_answered(serve, slack_api):
     payload = slack_message("hello", user="U5", channel="D5", ts="3.1", event_id="E6")
     await deliver(slack_api, served, payload, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
     [message] = await served.wait_received()
-    assert message.sender_id == "U5_D5"
+    assert message.sender_id == "slack:T1:U5:D5"
 
 
 async def test_slack_is_answered_within_3_s_while_the_assistant_takes_longer(serve, slack_api):
@@ -153,20 +153,20 @@ async def test_buttons_become_blocks_and_a_click_sends_the_payload(serve, slack_
     assert [(e["type"], e["text"]["text"], e["value"]) for e in actions["elements"]] == [
         ("button", "Yes, please", "/affirm"), ("button", "No, thanks", "/deny")]
 
-    click = {"type": "block_actions", "user": {"id": "U8"}, "channel": {"id": "D8"},
+    click = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U8"}, "channel": {"id": "D8"},
              "message": {"ts": "6.2", "text": "echo: show buttons"},
              "actions": [{"type": "button", "value": "/affirm", "action_id": "a1"}]}
     status, _ = await asyncio.to_thread(slack_api.click, served.url + "/webhook", click)
     assert status == 200
     _, clicked = await served.wait_received(2)
-    assert (clicked.text, clicked.sender_id) == ("/affirm", "U8_D8")
+    assert (clicked.text, clicked.sender_id) == ("/affirm", "slack:T1:U8:D8")
 
 
 async def test_the_output_for_rasas_latest_channel_posts_where_the_conversation_is(slack_api):
     channel = SlackChannel.from_env(slack_env(slack_api))
     output = channel.get_output_channel()  # what Rasa's API builds for output_channel=latest
-    await output.send_response("U9_C9_77.7", {"text": "A coach writes in the thread."})
-    await output.send_response("U9_D9", {"text": "A coach writes in the direct message."})
+    await output.send_response("slack:T1:U9:C9:77.7", {"text": "A coach writes in the thread."})
+    await output.send_response("slack:T1:U9:D9", {"text": "A coach writes in the direct message."})
     thread, direct = slack_api.calls_to("chat.postMessage")
     assert (thread.params["channel"], thread.params["thread_ts"]) == ("C9", "77.7")
     assert direct.params["channel"] == "D9" and "thread_ts" not in direct.params
@@ -184,8 +184,33 @@ async def test_a_failing_assistant_is_logged(serve, slack_api, caplog):
 
 
 def test_conversation_ids_name_the_place_to_reply():
-    assert conversation_id("U1", "D1", None) == "U1_D1"
-    assert conversation_id("U1", "C1", "10.5") == "U1_C1_10.5"
-    assert reply_target("U1_D1") == ("D1", None)
-    assert reply_target("U1_C1_10.5") == ("C1", "10.5")
+    assert slack_conversation("T1", "U1", "D1", None) == "slack:T1:U1:D1"
+    assert slack_conversation("T1", "U1", "C1", "10.5") == "slack:T1:U1:C1:10.5"
+    assert reply_target("slack:T1:U1:D1") == ("D1", None)
+    assert reply_target("slack:T1:U1:C1:10.5") == ("C1", "10.5")
     assert reply_target("C1") == ("C1", None)
+
+
+async def test_an_interaction_without_a_team_or_with_a_broken_payload_is_not_answered(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    click = {"type": "block_actions", "user": {"id": "U8"}, "channel": {"id": "D8"},
+             "actions": [{"type": "button", "value": "/affirm", "action_id": "a1"}]}
+    assert (await asyncio.to_thread(slack_api.click, served.url + "/webhook", click))[0] == 200
+    assert (await asyncio.to_thread(slack_api.click, served.url + "/webhook", {"actions": "nonsense"}))[0] == 400
+    await asyncio.sleep(0.2)
+    assert served.received == []
+
+
+async def test_unsigned_bodies_are_refused_before_they_are_read_and_signed_ones_are_capped(serve, slack_api):
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)))
+    huge = b"x" * (1024 * 1024)
+    status, _ = await asyncio.to_thread(post, served.url + "/webhook", huge, {"Content-Type": "application/json"})
+    assert status == 401
+    stamp = str(int(time.time()))
+    signed = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp,
+              "X-Slack-Signature": slack_signature(SLACK_SIGNING_SECRET, stamp, huge)}
+    assert (await asyncio.to_thread(post, served.url + "/webhook", huge, signed))[0] == 413
+    array = b"[1, 2]"
+    signed["X-Slack-Signature"] = slack_signature(SLACK_SIGNING_SECRET, stamp, array)
+    assert (await asyncio.to_thread(post, served.url + "/webhook", array, signed))[0] == 400
+    assert served.received == []

@@ -1,5 +1,6 @@
 """The Telegram channel's webhook and output against a loopback fake of the Bot API."""
 import asyncio
+import json
 import logging
 
 from rasa.core.channels.channel import UserMessage
@@ -62,7 +63,7 @@ async def test_an_update_with_the_secret_is_answered_through_send_message(serve,
     status, _ = await deliver(telegram_api, served, telegram_api.update(501, "how much is it?"))
     assert status == 200
     [message] = served.received
-    assert (message.text, message.sender_id, message.input_channel) == ("how much is it?", "501", "telegram")
+    assert (message.text, message.sender_id, message.input_channel) == ("how much is it?", "telegram:501", "telegram")
     [call] = telegram_api.calls_to("sendMessage")
     assert (call.params["chat_id"], call.params["text"]) == ("501", "echo: how much is it?")
 
@@ -101,7 +102,7 @@ async def test_buttons_become_a_reply_keyboard_whose_titles_come_back_as_payload
     assert markup["one_time_keyboard"] is True
     await deliver(telegram_api, served, telegram_api.update(505, "Yes, please"))  # the tap
     await deliver(telegram_api, served, telegram_api.update(506, "Yes, please"))  # another chat, no keyboard
-    assert [(m.sender_id, m.text) for m in served.received[1:]] == [("505", "/affirm"), ("506", "Yes, please")]
+    assert [(m.sender_id, m.text) for m in served.received[1:]] == [("telegram:505", "/affirm"), ("telegram:506", "Yes, please")]
 
 
 async def test_updates_without_text_are_skipped(serve, telegram_api):
@@ -127,8 +128,30 @@ async def test_the_output_for_rasas_latest_channel_sends_to_the_chat(telegram_ap
     channel = TelegramChannel.from_env(telegram_env(telegram_api))
     output = channel.get_output_channel()  # what Rasa's API builds for output_channel=latest
     assert output is channel.get_output_channel()  # one HTTP session, one memory of keyboards
-    await output.send_response("509", {"text": "A coach writes."})
+    await output.send_response("telegram:509", {"text": "A coach writes."})
     await output.session.close()
     [call] = telegram_api.calls_to("sendMessage")
     assert (call.params["chat_id"], call.params["text"]) == ("509", "A coach writes.")
     assert telegram_api.calls_to("setWebhook") == []  # Rasa's own output would register on every push
+
+
+async def test_malformed_updates_get_400_and_oversized_ones_413_unread(serve, telegram_api):
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    url, secret = served.url + "/webhook", {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+    not_text = telegram_api.update(510, "x")
+    not_text["message"]["text"] = {"no": "string"}
+    for body in (b"[1, 2]", b"not json", json.dumps(not_text).encode()):
+        status, _ = await asyncio.to_thread(post, url, body, {"Content-Type": "application/json", **secret})
+        assert status == 400, body
+    huge = json.dumps(telegram_api.update(511, "x" * 200_000)).encode()
+    assert (await asyncio.to_thread(post, url, huge, {"Content-Type": "application/json", **secret}))[0] == 413
+    # Without the secret the size does not matter: refused before the body is read.
+    assert (await asyncio.to_thread(post, url, huge, {"Content-Type": "application/json"}))[0] == 401
+    assert served.received == []
+
+
+async def test_a_message_over_the_limit_reaches_the_assistant_as_the_too_long_intent(serve, telegram_api):
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    await deliver(telegram_api, served, telegram_api.update(512, "y" * 2001))
+    await deliver(telegram_api, served, telegram_api.update(512, "y" * 2000))
+    assert [m.text for m in served.received] == ["/message_too_long", "y" * 2000]

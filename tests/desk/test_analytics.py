@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from catalog_db import handoffs
+from catalog_db import desk_access
 from catalog_db.engine import create_schema, get_engine, make_session
 from catalog_db.models import AuditEntry
 from channels.config import ServerConfig
@@ -28,8 +28,8 @@ def config(tmp_path):
     tracker = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
     create_schema(get_engine(desk))
     with make_session(desk) as session, session.begin():
-        handoffs.create_coach(session, "dana", PASSWORD)
-        handoffs.create_coach(session, "ali", PASSWORD, admin=True)
+        desk_access.create_coach(session, "dana", PASSWORD)
+        desk_access.create_coach(session, "ali", PASSWORD, admin=True)
     log = office_log()
     EventLog(DAY_1.replace(hour=20), rows=log.rows, channels=log.channels).store(get_engine(tracker))
     hostile = EventLog(DAY_1.replace(hour=21)).session("mal", "rest")
@@ -190,7 +190,7 @@ def test_command_line_makes_admins_and_purges_old_conversations(config, monkeypa
     assert main(["create-coach", "root", "--admin", "--password-stdin"]) == 0
     assert "Admin root can now sign in." in capsys.readouterr().out
     with make_session(config.database_url) as session:
-        assert handoffs.is_admin(session, "root") and not handoffs.is_admin(session, "dana")
+        assert desk_access.is_admin(session, "root") and not desk_access.is_admin(session, "dana")
     assert main(["purge", "--days", "1"]) == 0  # the log is from November 2026, days before this test runs
     assert re.search(r"Deleted [1-9]\d+ conversation events", capsys.readouterr().out)
     with get_engine(config.tracker_db_url).connect() as connection:

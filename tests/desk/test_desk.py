@@ -2,33 +2,54 @@
 import asyncio
 import io
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from urllib.parse import unquote
 
+import jwt
 import pytest
 from aiohttp import web
 
-from catalog_db import handoffs
+from catalog_db import desk_access, handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
 from catalog_db.models import AuditEntry
 from channels.config import ServerConfig
 from channels.desk import app as desk_app
 from channels.desk.app import create_desk_app, purge_old_transcripts
+from channels.desk.keys import db_key
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+RASA_SECRET = "rasa-jwt-secret-" + "x" * 24
+LEARNER = "web:learner-1"
 
 
 class FakeRasa:
-    """Records the API calls the desk makes and checks the token."""
+    """Records the API calls the desk makes (the conversation ID as Rasa decodes it) and checks the JWT."""
 
     def __init__(self):
         self.calls = []
+        self.trackers = {}
+        self.tracker_reads = []
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        sender = unquote(request.raw_path.split("/conversations/", 1)[1].split("/tracker", 1)[0])
+        record = self.trackers.get(sender, {"latest_message": {}, "events": []})
+        if request.query.get("include_events") == "NONE":
+            record = {"latest_message": record["latest_message"], "events": None}
+        self.tracker_reads.append((sender, request.query.get("include_events")))
+        return web.json_response(record)
 
     async def execute(self, request: web.Request) -> web.Response:
-        if request.query.get("token") != "rasa-token":
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        try:
+            claims = jwt.decode(token, RASA_SECRET, algorithms=["HS256"])
+        except jwt.InvalidTokenError:
+            return web.json_response({"error": "bad token"}, status=401)
+        if scheme != "Bearer" or claims["user"]["role"] != "admin" or "token" in request.query:
             return web.json_response({"error": "bad token"}, status=401)
         body = await request.json()
-        self.calls.append((request.match_info["sender"], body["name"], request.query.get("output_channel")))
+        sender = unquote(request.raw_path.split("/conversations/", 1)[1].rsplit("/execute", 1)[0])
+        self.calls.append((sender, body["name"], request.query.get("output_channel")))
         return web.json_response({"messages": []})
 
     async def slack(self, request: web.Request) -> web.Response:
@@ -40,7 +61,8 @@ class FakeRasa:
 async def fake_rasa(aiohttp_server):
     fake = FakeRasa()
     app = web.Application()
-    app.router.add_post("/conversations/{sender}/execute", fake.execute)
+    app.router.add_post("/conversations/{sender:.+}/execute", fake.execute)
+    app.router.add_get("/conversations/{sender:.+}/tracker", fake.tracker)
     app.router.add_post("/slack", fake.slack)
     server = await aiohttp_server(app)
     fake.url = str(server.make_url("")).rstrip("/")
@@ -52,8 +74,8 @@ def database(tmp_path):
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     create_schema(get_engine(url))
     with make_session(url) as session, session.begin():
-        handoffs.create_coach(session, "dana", PASSWORD)
-        handoffs.open_handoff(session, sender_id="learner-1", channel="socketio", reason="asked for a person",
+        desk_access.create_coach(session, "dana", PASSWORD)
+        handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
                               summary={"program of interest": "Introduction to Generative AI"},
                               transcript=[("learner", "<script>alert(1)</script> hi", NOW)])
     return url
@@ -61,7 +83,7 @@ def database(tmp_path):
 
 @pytest.fixture
 def config(database, fake_rasa, tmp_path):
-    return ServerConfig(rasa_url=fake_rasa.url, rasa_token="rasa-token", session_secret="desk-secret",
+    return ServerConfig(rasa_url=fake_rasa.url, rasa_jwt_secret=RASA_SECRET, session_secret="desk-secret",
                         database_url=database, slack_webhook_url=f"{fake_rasa.url}/slack",
                         public_url="http://desk.example", tracker_db_url=f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
 
@@ -83,7 +105,7 @@ async def sign_in(client, password=PASSWORD):
 
 def handoff_id(database) -> int:
     with make_session(database) as session:
-        return handoffs.active_handoff(session, "learner-1").id
+        return handoffs.active_handoff(session, LEARNER).id
 
 
 async def test_sign_in_and_out(client):
@@ -111,6 +133,7 @@ async def test_strangers_get_nothing(client, database):
     assert forged.status == 302
     client.session.cookie_jar.update_cookies({"desk_session": "eyJjb2FjaCI6ImRhbmEifQ.forged"})
     assert (await client.get("/queue.json")).status == 401
+    assert (await client.get(f"/handoffs/{handoff_id(database)}/messages?after=abc")).status == 401
 
 
 async def test_forms_need_the_csrf_token(client, database):
@@ -146,9 +169,9 @@ async def test_claim_reply_close_reach_rasa_and_the_audit_log(client, database, 
     assert [(m["role"], m["author"], m["text"]) for m in new["messages"]] == [("coach", "dana", "Hi, I'm Dana.")]
     await client.post(f"/handoffs/{handoff}/close", data={"csrf": csrf})
     assert [call for call in fake_rasa.calls if call[0] != "slack"] == [
-        ("learner-1", "action_deliver_coach_messages", "latest"), ("learner-1", "action_handoff_closed", "latest")]
+        (LEARNER, "action_deliver_coach_messages", "socketio"), (LEARNER, "action_handoff_closed", "socketio")]
     with make_session(database) as session:
-        assert handoffs.latest_handoff(session, "learner-1").status == "closed"
+        assert handoffs.latest_handoff(session, LEARNER).status == "closed"
         actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions == ["sign-in", "claim", "reply", "close"]
 
@@ -185,10 +208,11 @@ async def test_slack_notice_once_per_handoff(aiohttp_client, config, fake_rasa, 
 
 
 async def test_retention_and_restart_lose_nothing_open(aiohttp_client, config, database):
-    assert purge_old_transcripts(config) == 0
+    client = await aiohttp_client(create_desk_app(config))
+    assert purge_old_transcripts(client.server.app[db_key], config) == 0
     await aiohttp_client(create_desk_app(config))  # a restart on the same database
     with make_session(database) as session:
-        assert handoffs.active_handoff(session, "learner-1") is not None
+        assert handoffs.active_handoff(session, LEARNER) is not None
 
 
 def test_refuses_to_start_without_a_session_secret(config):
@@ -209,3 +233,134 @@ def test_command_line_creates_coaches_and_purges(tmp_path, monkeypatch, capsys):
     assert main(["create-coach", "kim", "--password-stdin"]) == 1
     assert main(["purge", "--days", "30"]) == 0
     assert "Deleted 0 closed handoffs." in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a new long password\n"))
+    assert main(["set-password", "sam", "--password-stdin"]) == 0
+    assert main(["revoke", "sam"]) == 0 and "Ended 0 sessions of sam." in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a new long password\n"))
+    assert main(["set-password", "nobody", "--password-stdin"]) == 1
+
+
+async def test_messages_after_a_non_number_is_400(client, database):
+    await sign_in(client)
+    assert (await client.get(f"/handoffs/{handoff_id(database)}/messages?after=abc")).status == 400
+
+
+async def test_wrong_passwords_are_throttled_per_account_and_logged(client, database):
+    for _ in range(desk_access.MAX_FAILURES_PER_ACCOUNT):
+        assert (await sign_in(client, password="wrong password!")).status == 401
+    refused = await sign_in(client)  # the right password, but too late
+    assert refused.status == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Too many failed sign-ins" in await refused.text()
+    assert (await client.get("/", allow_redirects=False)).status == 302
+    with make_session(database) as session:
+        actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
+    assert actions.count("sign-in failed from 127.0.0.1") == desk_access.MAX_FAILURES_PER_ACCOUNT
+    assert actions[-1] == "sign-in refused (too many failures) from 127.0.0.1"
+
+
+def test_the_throttle_counts_per_address_and_forgets_after_the_window(database):
+    with make_session(database) as session, session.begin():
+        for number in range(desk_access.MAX_FAILURES_PER_ADDRESS):
+            desk_access.record_sign_in(session, f"guess-{number}", "10.0.0.9", False, now=NOW)
+        assert desk_access.sign_in_wait(session, "dana", "10.0.0.9", now=NOW) is not None
+        assert desk_access.sign_in_wait(session, "dana", "10.0.0.10", now=NOW) is None
+        later = NOW + desk_access.THROTTLE_WINDOW + timedelta(seconds=1)
+        assert desk_access.sign_in_wait(session, "dana", "10.0.0.9", now=later) is None
+
+
+async def test_a_logged_out_or_revoked_cookie_no_longer_works(client, database):
+    await sign_in(client)
+    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/"))["desk_session"].value
+    queue = await client.get("/")
+    await client.post("/logout", data={"csrf": csrf_of(await queue.text())})
+    client.session.cookie_jar.update_cookies({"desk_session": cookie})  # a copy kept from before
+    assert (await client.get("/queue.json")).status == 401
+
+    client.session.cookie_jar.clear()
+    await sign_in(client)
+    assert (await client.get("/queue.json")).status == 200
+    with make_session(database) as session, session.begin():
+        assert desk_access.revoke_sessions(session, "dana") == 1
+    assert (await client.get("/queue.json")).status == 401
+    await sign_in(client)
+    with make_session(database) as session, session.begin():
+        desk_access.set_password(session, "dana", "another long password")
+    assert (await client.get("/queue.json")).status == 401
+
+
+async def test_the_session_cookie_is_secure_behind_https(aiohttp_client, config):
+    https = ServerConfig(**{**config.__dict__, "public_url": "https://desk.example"})
+    client = await aiohttp_client(create_desk_app(https))
+    page = await client.get("/login")
+    assert "Secure" in page.headers["Set-Cookie"]  # so the test client, on plain HTTP, will not send it back
+    login_cookie = page.cookies["desk_login"].value
+    response = await client.post("/login", data={"username": "dana", "password": PASSWORD,
+                                                 "csrf": csrf_of(await page.text())},
+                                 headers={"Cookie": f"desk_login={login_cookie}"}, allow_redirects=False)
+    assert response.status == 303
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    plain = await sign_in(await aiohttp_client(create_desk_app(config)))
+    assert "Secure" not in plain.headers["Set-Cookie"]
+
+
+async def test_password_checks_leave_the_event_loop_free(client):
+    async def wrong_sign_in():
+        page = await client.get("/login")
+        return await client.post("/login", data={"username": "kim", "password": "wrong password!",
+                                                  "csrf": csrf_of(await page.text())})
+
+    checks = asyncio.gather(*(wrong_sign_in() for _ in range(8)))
+    await asyncio.sleep(0.05)
+    started = asyncio.get_running_loop().time()
+    assert (await client.get("/login")).status == 200
+    waited = asyncio.get_running_loop().time() - started
+    await checks
+    assert waited < 0.5, f"the sign-in page took {waited:.2f} s while passwords were checked"
+
+
+@pytest.mark.parametrize("sender", ["rest:x/../web:learner-1", "rest:a?b#c", "rest:100%", "rest:with space",
+                                    "rest:" + "n" * 1000])
+async def test_conversation_ids_reach_rasa_percent_encoded_whole(client, database, fake_rasa, sender):
+    with make_session(database) as session, session.begin():
+        handoffs.open_handoff(session, sender_id=sender, channel="rest", reason="asked for a person", summary={},
+                              transcript=[])
+        handoff = handoffs.active_handoff(session, sender).id
+    await sign_in(client)
+    csrf = csrf_of(await (await client.get(f"/handoffs/{handoff}")).text())
+    await client.post(f"/handoffs/{handoff}/close", data={"csrf": csrf})
+    assert [call for call in fake_rasa.calls if call[0] != "slack"] == [(sender, "action_handoff_closed", "rest")]
+    with make_session(database) as session:
+        assert handoffs.active_handoff(session, LEARNER) is not None  # the other learner is untouched
+
+
+def test_retention_closes_abandoned_handoffs_and_ages_out_the_audit_log(database):
+    with make_session(database) as session, session.begin():
+        session.add(AuditEntry(coach="dana", action="claim", at=NOW - timedelta(days=400)))
+        assert handoffs.close_abandoned(session, idle_days=30, now=NOW + timedelta(days=31)) == 1
+        assert handoffs.active_handoff(session, LEARNER) is None
+        desk_access.purge_expired(session, audit_days=365, now=NOW)
+        assert session.query(AuditEntry).count() == 0
+
+
+async def test_a_declared_body_over_the_limit_is_refused_before_it_is_read(client):
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                 b"Content-Length: 20000000\r\n\r\n")
+    await writer.drain()
+    assert (await asyncio.wait_for(reader.readline(), 5)).startswith(b"HTTP/1.1 413")
+    writer.close()
+
+
+async def test_learner_messages_the_relay_missed_are_collected_from_rasa_once(client, database, fake_rasa):
+    handoff = handoff_id(database)
+    later = datetime.now(timezone.utc).timestamp() + 5
+    fake_rasa.trackers[LEARNER] = {"latest_message": {"text": "are you there?"}, "events": [
+        {"event": "user", "text": "earlier, before the handoff", "timestamp": 1_700_000_000},
+        {"event": "user", "text": "are you there?", "timestamp": later},
+        {"event": "user", "text": "/message_too_long", "timestamp": later + 1}]}
+    assert await desk_app.collect_missed_learner_messages(client.server.app) == 1
+    with make_session(database) as session:
+        assert [m.text for m in handoffs.messages(session, handoff)][-1] == "are you there?"
+    fake_rasa.tracker_reads.clear()
+    assert await desk_app.collect_missed_learner_messages(client.server.app) == 0
+    assert fake_rasa.tracker_reads == [(LEARNER, "NONE")]  # a look at the newest message only

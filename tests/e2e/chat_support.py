@@ -7,9 +7,9 @@ from tests.e2e.people import Coach
 from tests.e2e.stack import Stack
 
 
-def user_messages(stack: Stack, sender: str) -> List[str]:
-    """Every message of `sender` that reached the assistant, from Rasa's tracker (through its API)."""
-    return [event.get("text") for event in stack.events(sender) if event["event"] == "user"]
+def user_messages(stack: Stack, conversation: str) -> List[str]:
+    """Every message of a conversation that reached the assistant, from Rasa's tracker (through its API)."""
+    return [event.get("text") for event in stack.tracker_events(conversation) if event["event"] == "user"]
 
 
 def handoff_ids(coach: Coach) -> Set[int]:

@@ -49,9 +49,9 @@ def stack(tmp_path_factory, slack_api, telegram_api):
 @pytest.fixture(scope="session")
 def coach(stack):
     """A coach signed in to the live desk."""
-    # Exits 1 when the coach exists from an earlier run on the same database: that is fine.
+    # The stack's own handoff database is new: the coach cannot exist yet.
     subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", "coach-e2e", "--password-stdin"],
-                   input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, capture_output=True)
+                   input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, capture_output=True, check=True)
     desk = Coach(stack.web_url)
     desk.sign_in()
     return desk

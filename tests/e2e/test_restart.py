@@ -1,4 +1,4 @@
-"""Rasa is killed mid-conversation and started again: every conversation continues where it was.
+"""Rasa is killed mid-conversation and supervisord starts it again: every conversation continues where it was.
 
 Conversations live in Rasa's SQL tracker store (TRACKER_DB_URL, a SQLite file here), so a crash
 loses neither form progress, nor the program a follow-up refers to, nor an open handoff.
@@ -27,8 +27,7 @@ async def test_conversations_survive_a_killed_rasa(stack, coach):
     handoff_path = rows[-1]["url"].removeprefix("/desk")
     await learner.client.disconnect()
 
-    stack.rasa.kill()
-    stack.rasa.start()
+    stack.rasa.wait_restarted(stack.rasa.kill())
 
     # The questionnaire goes on with its third question (hours), not from the start.
     reply = stack.reply(questionnaire, "I want to switch to a new field").lower()

@@ -2,6 +2,7 @@
 import time
 import uuid
 
+from channels.slack import slack_conversation
 from tests.chat_fakes import slack_message, slack_signature
 from tests.e2e.chat_support import handoff_ids, new_handoff, user_messages
 
@@ -14,6 +15,7 @@ class Learner:
         self.user, self.dm, self.channel = f"U{tag}", f"D{tag}", f"C{tag}"
         self.webhook = f"{stack.url}/webhooks/slack/webhook"
         self.api = slack_api
+        self.conversation = slack_conversation("T1", self.user, self.dm, None)  # slack_message's team
 
     def event(self, text, *, mention=False, thread_ts=None):
         """A message in the learner's DM, or with `mention` in their channel, as Slack's event."""
@@ -44,7 +46,7 @@ def test_a_signed_question_is_acknowledged_at_once_and_answered_in_the_direct_me
     assert status == 200 and waited < 3  # Slack retries anything slower
     answer = learner.posted("$10")
     assert "thread_ts" not in answer.params
-    assert user_messages(stack, f"{learner.user}_{learner.dm}") == ["how much is the gen AI course?"]
+    assert user_messages(stack, learner.conversation) == ["how much is the gen AI course?"]
 
 
 def test_a_mention_in_a_channel_is_answered_in_its_thread(stack, slack_api):
@@ -66,7 +68,7 @@ def test_forged_and_replayed_requests_get_401_and_never_reach_the_assistant(stac
     assert learner.say("replayed: how much is the gen AI course?", timestamp=now - 360)[0] == 401
     time.sleep(2)
     assert learner.posts() == []
-    assert user_messages(stack, f"{learner.user}_{learner.dm}") == []
+    assert user_messages(stack, learner.conversation) == []
 
 
 def test_slacks_retries_of_an_event_are_not_answered_twice(stack, slack_api):
@@ -79,7 +81,7 @@ def test_slacks_retries_of_an_event_are_not_answered_twice(stack, slack_api):
         assert status == 200
     learner.posted("$10")
     time.sleep(3)  # time enough for a second answer, were one coming
-    assert user_messages(stack, f"{learner.user}_{learner.dm}") == ["how much is the gen AI course?"]
+    assert user_messages(stack, learner.conversation) == ["how much is the gen AI course?"]
     assert len([call for call in learner.posts() if "$10" in call.params["text"]]) == 1
 
 
@@ -92,7 +94,7 @@ def test_buttons_become_blocks_and_a_click_carries_on_the_conversation(stack, sl
     buttons = {element["text"]["text"]: element["value"] for element in actions["elements"]}
     assert buttons["Help me choose"] == "help me choose a path"
 
-    click = {"type": "block_actions", "user": {"id": learner.user}, "channel": {"id": learner.dm},
+    click = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": learner.user}, "channel": {"id": learner.dm},
              "message": {"ts": "1.000001", "text": greeting.params["text"]},
              "actions": [{"type": "button", "action_id": "a", "value": buttons["Help me choose"]}]}
     assert slack_api.click(learner.webhook, click)[0] == 200

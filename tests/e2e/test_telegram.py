@@ -3,6 +3,7 @@ Bot API, answers out through that fake's sendMessage."""
 import random
 import time
 
+from channels.conversation_ids import conversation_id
 from tests.chat_fakes import TELEGRAM_SECRET
 from tests.e2e.chat_support import handoff_ids, new_handoff, user_messages
 
@@ -13,6 +14,7 @@ class Learner:
     def __init__(self, telegram_api):
         self.chat = random.randint(10**8, 10**10)
         self.api = telegram_api
+        self.conversation = conversation_id("telegram", str(self.chat))
 
     def say(self, text, **options):
         """Deliver a message as Telegram does: to the registered webhook, with the registered secret."""
@@ -37,7 +39,7 @@ def test_an_update_is_answered_through_send_message(stack, telegram_api):
     learner = Learner(telegram_api)
     assert learner.say("how much is the gen AI course?") == 200
     learner.sent("$10")
-    assert user_messages(stack, str(learner.chat)) == ["how much is the gen AI course?"]
+    assert user_messages(stack, learner.conversation) == ["how much is the gen AI course?"]
 
 
 def test_updates_without_or_with_a_wrong_secret_are_refused_and_never_reach_the_assistant(stack, telegram_api):
@@ -46,7 +48,7 @@ def test_updates_without_or_with_a_wrong_secret_are_refused_and_never_reach_the_
     assert learner.say("how much is the gen AI course?", secret="guessed-secret") == 403
     time.sleep(2)
     assert learner.messages() == []
-    assert user_messages(stack, str(learner.chat)) == []
+    assert user_messages(stack, learner.conversation) == []
 
 
 def test_start_greets_with_a_reply_keyboard_whose_buttons_work(stack, telegram_api):
@@ -57,7 +59,7 @@ def test_start_greets_with_a_reply_keyboard_whose_buttons_work(stack, telegram_a
     assert keyboard == ["Micro-credential or certificate?", "List micro-credentials", "Help me choose"]
     learner.say("Help me choose")  # what Telegram sends when the button is tapped
     learner.sent("What would you like to learn")
-    assert user_messages(stack, str(learner.chat)) == ["/greet", "help me choose a path"]
+    assert user_messages(stack, learner.conversation) == ["/greet", "help me choose a path"]
 
 
 def test_a_handoff_from_telegram_reaches_the_desk_and_the_coach_replies_in_the_chat(stack, telegram_api, coach):

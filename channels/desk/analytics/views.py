@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from zoneinfo import ZoneInfo
 
-from catalog_db import handoffs
+from catalog_db import desk_access, handoffs
 from catalog_db.engine import get_engine, make_session
 from channels.config import PROJECT_ROOT, ServerConfig
 from channels.desk.analytics import charts, figures, review, tracker_events
@@ -111,7 +111,7 @@ async def _catch_up(request: web.Request) -> Progress:
 
 def _is_admin(config: ServerConfig, coach: str) -> bool:
     with make_session(config.database_url) as session:
-        return handoffs.is_admin(session, coach)
+        return desk_access.is_admin(session, coach)
 
 
 def admin_required(view):
@@ -151,7 +151,7 @@ async def overview_page(request: web.Request) -> web.Response:
             groups = figures.digest(session, period)
             found = figures.overview(session, period, _zone(config), groups)
             series = [_series(name, session, period, config, groups) for name in DRAW]
-            return found, series, handoffs.is_admin(session, request["desk_session"].coach)
+            return found, series, desk_access.is_admin(session, request["desk_session"].coach)
     found, series, admin = await asyncio.to_thread(compute)
     for name, one in zip(DRAW, series):
         request.app[series_key].put((name, period, progress.folded), one)
