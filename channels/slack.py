@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.conversation_ids import conversation_id, local_part
+from channels.formatting import with_bullets
 from channels.limits import bounded, read_body
 from channels.unavailable import UnavailableChannel
 
@@ -66,6 +67,11 @@ class SlackReplies(SlackBot):
         kwargs.pop("type", None)
         if thread_ts:
             kwargs.setdefault("thread_ts", thread_ts)
+        if "text" in kwargs:
+            kwargs["text"] = with_bullets(kwargs["text"])
+        for block in kwargs.get("blocks") or []:
+            if isinstance(block.get("text"), dict) and "text" in block["text"]:
+                block["text"]["text"] = with_bullets(block["text"]["text"])
         await self.client.chat_postMessage(channel=target, **kwargs)
 
 

@@ -22,6 +22,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.conversation_ids import conversation_id, local_part
+from channels.formatting import with_bullets
 from channels.limits import bounded, read_body
 from channels.unavailable import UnavailableChannel
 
@@ -57,7 +58,9 @@ class TelegramReplies(TelegramOutput):
         await self.send_message(recipient_id, text, reply_markup=keyboard)
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """Replies go to the chat the conversation ID names."""
+        """Replies go to the chat the conversation ID names, lists with bullets."""
+        if message.get("text"):
+            message = {**message, "text": with_bullets(message["text"])}
         await super().send_response(local_part(recipient_id), message)
 
     def payload_for(self, chat_id: str, text: str) -> str:

@@ -214,3 +214,10 @@ async def test_unsigned_bodies_are_refused_before_they_are_read_and_signed_ones_
     signed["X-Slack-Signature"] = slack_signature(SLACK_SIGNING_SECRET, stamp, array)
     assert (await asyncio.to_thread(post, served.url + "/webhook", array, signed))[0] == 400
     assert served.received == []
+
+
+async def test_a_program_list_shows_one_bulleted_program_per_line(slack_api):
+    output = SlackChannel.from_env(slack_env(slack_api)).get_output_channel()
+    await output.send_response("slack:T1:U9:D9", {"text": "Here they are:\n\n- Design for Delight ($150)\n- CAD ($350)"})
+    post = slack_api.calls_to("chat.postMessage")[-1]
+    assert post.params["text"].splitlines()[-2:] == ["• Design for Delight ($150)", "• CAD ($350)"]

@@ -155,3 +155,11 @@ async def test_a_message_over_the_limit_reaches_the_assistant_as_the_too_long_in
     await deliver(telegram_api, served, telegram_api.update(512, "y" * 2001))
     await deliver(telegram_api, served, telegram_api.update(512, "y" * 2000))
     assert [m.text for m in served.received] == ["/message_too_long", "y" * 2000]
+
+
+async def test_a_program_list_shows_one_bulleted_program_per_line(telegram_api):
+    output = TelegramChannel.from_env(telegram_env(telegram_api)).get_output_channel()
+    await output.send_response("telegram:77", {"text": "Here they are:\n\n- Design for Delight ($150)\n- CAD ($350)"})
+    sent = [call.params["text"] for call in telegram_api.calls_to("sendMessage")]
+    await output.session.close()
+    assert sent[-1].splitlines() == ["• Design for Delight ($150)", "• CAD ($350)"]

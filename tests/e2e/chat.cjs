@@ -41,7 +41,9 @@ async function ask(page, text, expected) {
     // Quick replies belong to the newest message only: click the greeting's before typing anything.
     await page.locator(".rw-reply", { hasText: "List micro-credentials" }).first().click();
     await waitForText(page, "Lockout");
-    report("button_clicked");
+    const list = botSaying(page, "Lockout").last();
+    report("button_clicked", { items: await list.locator("li").count(), lines: (await list.innerText()).split("\n") });
+    await list.screenshot({ path: `${shotDir}/list.png` });
 
     await ask(page, "How much is Introduction to Generative AI?", "\\$10");
     report("catalog_answer");

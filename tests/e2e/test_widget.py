@@ -38,6 +38,11 @@ def test_widget_as_a_learner_sees_it(stack, coach):
     assert {"Micro-credential or certificate?", "List micro-credentials", "Help me choose"} <= set(steps["greeting"]["buttons"])
     for step in ("catalog_answer", "button_clicked", "history_after_reload", "coach_reply_live"):
         assert step in steps
+    # A program list shows one program per line (rasa-webchat renders the Markdown list), not one paragraph.
+    listed = steps["button_clicked"]
+    assert listed["items"] >= 5, listed
+    assert any(line.strip().startswith("Lockout/Tagout Safety Training") for line in listed["lines"]), listed
+    assert (SHOTS / "list.png").stat().st_size > 0
     assert steps["labels"]["input"] == "Your question"
     assert steps["phone"]["width"] and steps["phone"]["width"] <= 390
     assert (SHOTS / "desktop.png").stat().st_size > 0
