@@ -91,11 +91,16 @@ def unsure(best_guess: str) -> dict:
             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": best_guess, "confidence": 0.3}]}
 
 
-def fallback_tracker(count: int, best_guesses=("ask_program",)):
-    """`count` messages in a row the classifier was unsure of, the last one the newest."""
+def fallback_tracker(count: int, best_guesses=("ask_program",), earlier_reply="utter_default"):
+    """`count` messages in a row the classifier was unsure of, the last one the newest; each
+    earlier one got `earlier_reply`."""
     guesses = [best_guesses[i % len(best_guesses)] for i in range(count)]
-    events = [{"event": "user", "text": "blorp", "input_channel": "rest", "timestamp": 1_700_000_000,
-               "parse_data": unsure(guess)} for guess in guesses]
+    events = []
+    for guess in guesses:
+        if events:
+            events.append({"event": "bot", "text": "...", "metadata": {"utter_action": earlier_reply}})
+        events.append({"event": "user", "text": "blorp", "input_channel": "rest", "timestamp": 1_700_000_000,
+                       "parse_data": unsure(guess)})
     tracker = tracker_for("blorp", intent="nlu_fallback", events=events)
     tracker.latest_message = events[-1]["parse_data"]
     return tracker
@@ -120,6 +125,11 @@ def test_an_unsure_message_most_likely_off_topic_is_declined_and_is_no_misunders
     messages, _ = run(ActionFallback(), fallback_tracker(3, ["faq_badge", "out_of_scope", "ask_program"]))
     assert responses(messages) == ["utter_default"]
     assert handoff_for(store) is None
+
+
+def test_an_unsure_message_that_still_got_an_answer_is_no_misunderstanding(store):
+    messages, _ = run(ActionFallback(), fallback_tracker(2, earlier_reply="utter_program_overview"))
+    assert responses(messages) == ["utter_default"]
 
 
 def offered(offer: str, answer_intent: str = "affirm"):

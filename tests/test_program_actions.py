@@ -279,3 +279,13 @@ def test_a_follow_up_to_a_missing_subject_names_the_next_one():
               {"event": "user", "text": "what about sql", "input_channel": "rest"}]
     messages, _ = run(ActionAnswerProgram(), tracker_for("what about sql", events=events))
     assert responses(messages)[0] == "utter_program_not_found" and messages[0]["phrase"] == "sql"
+
+
+def test_a_message_the_classifier_was_unsure_of_still_gets_its_program_answer():
+    from bot.actions.handoff_actions import ActionFallback
+
+    messages, events = run(ActionFallback(), tracker_for(
+        "so the design for delight thing, what is it", intent="nlu_fallback",
+        entities=[program_entity("design for delight")]))
+    assert responses(messages)[0] == "utter_program_overview"
+    assert SlotSet("program", "design-for-delight-innovation-explorer") in events

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions.coaching_hours import CoachingHours, describe_reopening
+from bot.actions.program_actions import answer_if_about_a_program
 from bot.actions.recommendation import situation_from_slots
 from bot.actions.settings import settings
 from bot.actions.situation import is_stop
@@ -308,21 +309,33 @@ def misunderstood(parse_data: Dict[str, Any]) -> bool:
     return (parse_data.get("intent") or {}).get("name") == "nlu_fallback" and best_guess(parse_data) != "out_of_scope"
 
 
+MISUNDERSTANDING_REPLIES = frozenset({"utter_default", "utter_offer_coach_after_misunderstanding"})
+
+
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the learner's latest messages in a row the assistant did not understand."""
+    """How many of the learner's latest messages in a row the assistant did not understand: the
+    newest if the classifier was unsure of it, and before it those that got "please rephrase"."""
     count = 0
+    replies: List[str] = []  # the assistant's responses after the user message being looked at
+    newest = True
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if not misunderstood(event.get("parse_data") or {}):
+        if event.get("event") == "bot":
+            replies.append((event.get("metadata") or {}).get("utter_action") or "")
+        elif event.get("event") == "user":
+            understood = not misunderstood(event.get("parse_data") or {}) or (
+                not newest and not MISUNDERSTANDING_REPLIES & set(replies))
+            if understood:
                 break
             count += 1
+            newest, replies = False, []
     return count
 
 
 class ActionFallback(Action):
     """Asks to rephrase; after the second misunderstanding in a row it offers a coach.
 
-    A message the classifier is unsure of but most likely off-topic gets the polite decline.
+    A message the classifier is unsure of but most likely off-topic gets the polite decline; one
+    that names a catalog program, or asks a fact of the program just discussed, gets its answer.
     Only the learner's "yes" to the offer pages anyone (CoachOfferPolicy): a run of messages the
     assistant cannot place is no reason to call a person in unasked.
     """
@@ -333,7 +346,11 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if not misunderstood(tracker.latest_message):
             dispatcher.utter_message(response="utter_out_of_scope")
-        elif consecutive_fallbacks(tracker) >= 2:
+            return []
+        answered = answer_if_about_a_program(dispatcher, tracker)  # "tell me about the communication one"
+        if answered is not None:
+            return answered
+        if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_coach_after_misunderstanding")
         else:
             dispatcher.utter_message(response="utter_default")

@@ -299,6 +299,25 @@ def asks_about_program_in_focus(tracker: Tracker, text: str) -> bool:
     return bool(facts) and not kinds_named(text) and program_in_focus(tracker) is not None
 
 
+def about_a_program(tracker: Tracker, session: Session) -> bool:
+    """The message names a catalog program, or asks a fact of the one just talked about."""
+    text = message_text(tracker)
+    name_index = queries.name_index(session)
+    return bool(from_entities(program_entities(tracker), name_index) or fuzzy_matches(text, name_index)
+                or asks_about_program_in_focus(tracker, text))
+
+
+def answer_if_about_a_program(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """For a message the classifier was unsure of: the program answer when it is about one, else None."""
+    try:
+        with catalog_session() as session:
+            if about_a_program(tracker, session):
+                return answer_program_question(dispatcher, tracker, session)
+    except CatalogUnavailable:
+        return None
+    return None
+
+
 class ActionAnswerFaq(CatalogAction):
     """Answers a general question, unless it is about a program: then the program's facts answer it.
 
@@ -311,11 +330,7 @@ class ActionAnswerFaq(CatalogAction):
         return "action_answer_faq"
 
     def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
-        text = message_text(tracker)
-        name_index = queries.name_index(session)
-        if from_entities(program_entities(tracker), name_index) or fuzzy_matches(text, name_index):
-            return answer_program_question(dispatcher, tracker, session)
-        if asks_about_program_in_focus(tracker, text):
+        if about_a_program(tracker, session):
             return answer_program_question(dispatcher, tracker, session)
         dispatcher.utter_message(response=faq_answer(tracker.latest_message.get("intent", {}).get("name"))
                                  or "utter_default")
