@@ -15,7 +15,7 @@ TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run status test setup catalog nlp train lint unit validate story-test e2e bench clean
+.PHONY: run status test setup catalog nlp train lint unit validate story-test e2e bench bench-understanding clean
 
 run: setup
 	scripts/run.sh
@@ -83,10 +83,14 @@ e2e: setup /usr/bin/chromium
 
 test: lint validate unit story-test e2e
 
-bench: setup
+bench: setup bench-understanding
 	$(BIN)/python -m bench.training
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.security
+
+# Held-out understanding: off-topic, small talk, in-domain (prints every miss).
+bench-understanding: setup
+	$(BIN)/python -m bench.understanding
 
 clean:
 	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV)
