@@ -15,6 +15,8 @@ from bot.policies.relevance import off_the_subject
     ("human_handoff", "agent"),
     ("contact_info", "what's your phone number"),
     ("contact_info", "is there a phone line"),
+    ("contact_info", "email address for admissions"),
+    ("contact_info", "phone number please"),
     ("faq_worth_it", "is it worth it?"),
     ("faq_enroll", "how do I get started"),
     ("faq_credits", "how many credits is a certificate"),
@@ -35,6 +37,11 @@ def test_about_the_subject(intent, text):
     ("contact_info", "what's derek's email"),
     ("faq_compare_time", "how long does a cold usually last"),
     ("faq_credits", "what's a good credit score"),
+    ("ask_recommendation", "should i lease or buy a car"),
+    ("ask_recommendation", "recommend a course of antibiotics for my cough"),
+    ("contact_info", "email mahmoud"),
+    ("contact_info", "reply email"),
+    ("contact_info", "what is the work number of emilia"),
 ])
 def test_off_the_subject(intent, text):
     assert off_the_subject(intent, text)

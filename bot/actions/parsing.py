@@ -148,7 +148,10 @@ _NOT_A_SUBJECT = _NOT_A_NAME | frozenset(
     "start started starting begin beginning worth worthwhile value valuable benefit benefits useful "
     "recognized recognised respected legit accredited flexible pace paced register registering sign "
     "signing enrolling joining finish finishing complete completing takes good bad "
-    "compare comparison versus vs difference differences between side them they those these ones".split()
+    "compare comparison versus vs difference differences between side them they those these ones "
+    "choose choosing pick picking decide deciding suggest suggestion recommend recommendation advice advise "
+    "fit fits suit suits suited right best option options path paths idk dunno help someone somebody "
+    "situation contact contacts details detail phone number numbers email e-mail address call reach sure".split()
 )
 _JOINING = frozenset({"or", "and", "&"})
 
