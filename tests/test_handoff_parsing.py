@@ -30,8 +30,14 @@ def test_transcript_keeps_learner_and_bot_lines_in_order():
 def test_consecutive_fallbacks_counts_only_the_latest_run():
     def user(intent):
         return {"event": "user", "text": "x", "parse_data": {"intent": {"name": intent}}}
-    tracker = tracker_for("x", events=[user("nlu_fallback"), user("greet"), user("nlu_fallback"), user("nlu_fallback")])
+    def bot(response):
+        return {"event": "bot", "text": "x", "metadata": {"utter_action": response}}
+    tracker = tracker_for("x", events=[user("nlu_fallback"), bot("utter_default"), user("greet"), bot("utter_greet"),
+                                       user("nlu_fallback"), bot("utter_default"), user("nlu_fallback")])
     assert consecutive_fallbacks(tracker) == 2
+    # An earlier unsure message that still got an answer (a program named in it) was understood.
+    answered = tracker_for("x", events=[user("nlu_fallback"), bot("utter_program_cost"), user("nlu_fallback")])
+    assert consecutive_fallbacks(answered) == 1
     assert consecutive_fallbacks(tracker_for("x", events=[user("greet")])) == 0
 
 
