@@ -6,6 +6,9 @@ INSTALLED := $(VENV)/.installed
 # The desk and website's own environment, with a current aiohttp (channels/web-requirements.txt).
 DESK_VENV := .venv-desk
 DESK_INSTALLED := $(DESK_VENV)/.installed
+# The Kubernetes manifests' offline schema check, in its own environment (deploy/k8s/requirements.txt).
+K8S_VENV := .venv-k8s
+K8S_INSTALLED := $(K8S_VENV)/.installed
 NLP_DIR := bot/nlp_catalog
 MODEL := bot/models/advisor.tar.gz
 # rasa-webchat's prebuilt bundle and playwright-core, pinned by the lock file; npm marks an install here.
@@ -15,7 +18,7 @@ TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run status test setup catalog nlp train lint unit validate story-test e2e bench bench-understanding clean
+.PHONY: run status test setup catalog nlp train lint unit validate validate-k8s story-test e2e bench bench-understanding clean
 
 run: setup
 	scripts/run.sh
@@ -39,6 +42,11 @@ $(DESK_INSTALLED): channels/web-requirements.txt | $(BIN)/python
 	@test -x $(DESK_VENV)/bin/python || $$(scripts/find_python.sh) -m venv $(DESK_VENV)
 	$(DESK_VENV)/bin/pip install -q --upgrade pip
 	$(DESK_VENV)/bin/pip install -q -r channels/web-requirements.txt
+	touch $@
+
+$(K8S_INSTALLED): deploy/k8s/requirements.txt
+	@test -x $(K8S_VENV)/bin/python || $$(scripts/find_python.sh) -m venv $(K8S_VENV)
+	$(K8S_VENV)/bin/pip install -q -r deploy/k8s/requirements.txt
 	touch $@
 
 $(WIDGET): channels/website/package-lock.json
@@ -71,8 +79,13 @@ lint: $(INSTALLED)
 unit: setup
 	$(BIN)/python -m pytest -q -m "not e2e"
 
-validate: nlp
+validate: nlp validate-k8s
 	cd bot && ../$(BIN)/rasa data validate --domain domain
+
+# Every manifest of deploy/k8s/ against Kubernetes' own schemas, offline, unknown fields refused
+# (kustomization.yaml is kustomize's, not a Kubernetes object).
+validate-k8s: $(K8S_INSTALLED)
+	$(K8S_VENV)/bin/kubernetes-validate --strict --quiet $(filter-out %/kustomization.yaml,$(wildcard deploy/k8s/*.yaml))
 
 story-test: setup
 	cd bot && ../$(BIN)/rasa test core --stories ../tests/stories --model models/advisor.tar.gz \
@@ -93,4 +106,4 @@ bench-understanding: setup
 	$(BIN)/python -m bench.understanding
 
 clean:
-	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV)
+	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV) $(K8S_VENV)
