@@ -24,14 +24,15 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import create_engine, insert, text
 from zoneinfo import ZoneInfo
 
-from catalog_db import desk_access
 from catalog_db.engine import create_schema, get_engine, make_session
 from catalog_db.loader import SEED_PATH, load_catalog, parse_catalog
-from catalog_db.models import Handoff, HandoffMessage
 from channels.config import ServerConfig
 from channels.desk.analytics import summary
 from channels.desk.analytics.tracker_events import events, metadata
 from channels.desk.app import create_desk_app
+from handoff_db import desk_access
+from handoff_db import schema as handoff_schema
+from handoff_db.models import Handoff, HandoffMessage
 
 POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 ZONE = ZoneInfo("America/New_York")
@@ -217,6 +218,7 @@ async def time_pages(config: ServerConfig, rounds: int) -> Dict[str, float]:
 def run(name: str, tracker_url: str, desk_url: str, conversations: int, rounds: int) -> None:
     tracker, desk = create_engine(tracker_url, future=True), get_engine(desk_url)
     create_schema(desk)
+    handoff_schema.create_schema(desk)
     with make_session(desk_url) as session, session.begin():
         load_catalog(session, parse_catalog(SEED_PATH))
         desk_access.create_coach(session, "admin", PASSWORD, admin=True)

@@ -14,7 +14,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.actions.settings import ActionServerSettings
+from bot.actions.settings import ActionServerSettings, settings
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +45,14 @@ def create_app(settings: ActionServerSettings) -> Sanic:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = ActionServerSettings.from_env()
-    try:
-        app = create_app(settings)
+    try:  # the actions read the same object (bot/actions/settings.py)
+        configured = settings()
+        app = create_app(configured)
     except ValueError as error:
         logger.error("%s", error)
         return 2
-    logger.info("Action server on http://%s:%s", settings.host, settings.port)
-    app.run(host=settings.host, port=settings.port, workers=1, access_log=False)
+    logger.info("Action server on http://%s:%s", configured.host, configured.port)
+    app.run(host=configured.host, port=configured.port, workers=1, access_log=False)
     return 0
 
 

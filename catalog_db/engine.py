@@ -1,13 +1,14 @@
-"""Where the catalog lives: the database URL, a cached engine per URL, sessions and the schema.
+"""Engines and sessions: a cached engine per URL (the catalog's by default), sessions, the catalog's schema.
 
-Nothing connects at import time; the first `get_engine()` call creates the engine.
+Shared by catalog_db and handoff_db. Nothing connects at import time; the first `get_engine()`
+call creates the engine.
 """
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
@@ -42,8 +43,5 @@ def make_session(url: Optional[str] = None) -> Session:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet, and the columns added since a table was created."""
+    """Create the catalog's tables that do not exist yet (handoff_db.schema creates the handoffs')."""
     Base.metadata.create_all(engine)
-    if "is_admin" not in {column["name"] for column in inspect(engine).get_columns("coaches")}:
-        with engine.begin() as connection:  # desks from before the review queue: everyone a coach
-            connection.exec_driver_sql("ALTER TABLE coaches ADD COLUMN is_admin BOOLEAN NOT NULL DEFAULT '0'")

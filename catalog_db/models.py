@@ -1,13 +1,10 @@
-"""The database's tables: the catalog (institutions, programs, aliases, topics), the coach handoffs and the desk's accounts."""
-from datetime import datetime, timezone
+"""The catalog's tables: institutions, programs, their aliases and topics (handoffs are in handoff_db)."""
 from typing import Iterable
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Integer,
     Numeric,
@@ -117,106 +114,3 @@ class ProgramTopic(Base):
     topic = Column(String(100), primary_key=True, index=True)
 
     program = relationship("Program", back_populates="topics")
-
-
-HANDOFF_STATUSES = ("open", "claimed", "closed", "cancelled")
-MESSAGE_ROLES = ("learner", "bot", "coach", "system")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class Handoff(Base):
-    """A conversation handed to an admissions coach."""
-
-    __tablename__ = "handoffs"
-    __table_args__ = (CheckConstraint(f"status IN ({', '.join(repr(s) for s in HANDOFF_STATUSES)})",
-                                      name="ck_handoffs_status"),)
-
-    id = Column(Integer, primary_key=True)
-    sender_id = Column(String(200), nullable=False, index=True)
-    channel = Column(String(40), nullable=False)
-    status = Column(String(20), nullable=False, default="open", index=True)
-    reason = Column(String(200), nullable=False)
-    summary = Column(JSON, nullable=False, default=dict)
-    contact = Column(String(200))
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
-    claimed_by = Column(String(100))
-    claimed_at = Column(DateTime(timezone=True))
-    closed_at = Column(DateTime(timezone=True), index=True)
-    # Whether the coaches' Slack channel has been told about it.
-    announced = Column(Boolean, nullable=False, default=False)
-
-    messages = relationship("HandoffMessage", back_populates="handoff", cascade="all, delete-orphan",
-                            order_by="HandoffMessage.id")
-
-
-class HandoffMessage(Base):
-    """One line of a handoff's transcript."""
-
-    __tablename__ = "handoff_messages"
-    __table_args__ = (CheckConstraint(f"role IN ({', '.join(repr(r) for r in MESSAGE_ROLES)})",
-                                      name="ck_handoff_messages_role"),)
-
-    id = Column(Integer, primary_key=True)
-    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
-    role = Column(String(10), nullable=False)
-    author = Column(String(100))
-    text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
-    # Coach messages only: whether the learner's channel has shown it yet.
-    delivered = Column(Boolean, nullable=False, default=False)
-
-    handoff = relationship("Handoff", back_populates="messages")
-
-
-class Coach(Base):
-    __tablename__ = "coaches"
-
-    id = Column(Integer, primary_key=True)
-    username = Column(String(100), nullable=False, unique=True)
-    password_hash = Column(String(300), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
-    # Admins also label the messages the assistant missed (the review queue on the desk).
-    is_admin = Column(Boolean, nullable=False, default=False, server_default="0")
-
-
-class AuditEntry(Base):
-    """Who did what on the coach desk."""
-
-    __tablename__ = "audit_log"
-
-    id = Column(Integer, primary_key=True)
-    coach = Column(String(100), nullable=False)
-    action = Column(String(100), nullable=False)
-    handoff_id = Column(Integer)
-    at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
-
-
-class DeskSession(Base):
-    """A coach signed in to the desk: the cookie holds a random token, this row its SHA-256.
-
-    Server-side so that signing out, a password change or `python -m channels.desk revoke` ends it.
-    """
-
-    __tablename__ = "desk_sessions"
-
-    id = Column(Integer, primary_key=True)
-    token_hash = Column(String(64), nullable=False, unique=True)
-    coach = Column(String(100), nullable=False, index=True)
-    csrf = Column(String(64), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
-    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
-
-
-class SignInAttempt(Base):
-    """One try at the desk's sign-in form, kept a day to throttle guessing per account and address."""
-
-    __tablename__ = "sign_in_attempts"
-
-    id = Column(Integer, primary_key=True)
-    username = Column(String(100), nullable=False, index=True)
-    address = Column(String(64), nullable=False, index=True)
-    succeeded = Column(Boolean, nullable=False)
-    at = Column(DateTime(timezone=True), nullable=False, default=_utc_now, index=True)

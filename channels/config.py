@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from handoff_db import handoff_db_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,7 +45,7 @@ class ServerConfig:
             rasa_jwt_secret=env.get("RASA_JWT_SECRET", ""),
             chat_socket_url=env.get("CHAT_SOCKET_URL", f"http://localhost:{env.get('RASA_PORT', '5005')}"),
             session_secret=env.get("DESK_SESSION_SECRET", ""),
-            database_url=env.get("HANDOFF_DB_URL") or env.get("CATALOG_DB_URL") or None,
+            database_url=handoff_db_url(env),
             catalog_db_url=env.get("CATALOG_DB_URL") or None,
             public_url=env.get("DESK_PUBLIC_URL", f"http://localhost:{env.get('DESK_PORT', cls.port)}"),
             slack_webhook_url=env.get("COACH_SLACK_WEBHOOK_URL") or None,

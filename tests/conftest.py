@@ -9,10 +9,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from bot.actions.settings import settings
 from catalog_db.engine import create_schema, get_engine, make_session
 from catalog_db.loader import SEED_PATH, CatalogData, load_catalog, parse_catalog
 
 POSTGRES_URL = os.environ.get("CATALOG_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def fresh_action_settings() -> Iterator[None]:
+    """The action server reads its environment once per process; each test sets its own."""
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

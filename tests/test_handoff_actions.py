@@ -13,9 +13,9 @@ from bot.actions.handoff_actions import (
     ActionRelayToCoach,
     ValidateCallbackForm,
 )
-from bot.actions.settings import settings
-from catalog_db import handoffs
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db.engine import get_engine, make_session
+from handoff_db import handoffs
+from handoff_db.schema import create_schema
 from tests.actions_support import responses, run, tracker_for
 
 
@@ -26,9 +26,7 @@ def store(tmp_path, monkeypatch):
     create_schema(get_engine(url))
     monkeypatch.setenv("HANDOFF_DB_URL", url)
     monkeypatch.setenv("COACH_HOURS", "Mon-Sun 00:00-24:00")
-    settings.cache_clear()
-    yield url
-    settings.cache_clear()
+    return url
 
 
 def handoff_for(url):

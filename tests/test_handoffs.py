@@ -3,8 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from catalog_db import desk_access, handoffs
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db.engine import get_engine, make_session
+from handoff_db import desk_access, handoffs
+from handoff_db.schema import create_schema
 
 T0 = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
 

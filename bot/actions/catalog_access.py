@@ -6,6 +6,7 @@ from typing import Iterator
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.actions.settings import settings
 from catalog_db.engine import make_session
 
 logger = logging.getLogger(__name__)
@@ -17,9 +18,9 @@ class CatalogUnavailable(Exception):
 
 @contextmanager
 def catalog_session() -> Iterator[Session]:
-    """A read-only session for one action run; database errors become CatalogUnavailable."""
+    """A read-only session on CATALOG_DB_URL for one action run; database errors become CatalogUnavailable."""
     try:
-        with make_session() as session:
+        with make_session(settings().catalog_db_url) as session:
             yield session
     except SQLAlchemyError as error:
         logger.error("catalog database error: %s", error)

@@ -1,10 +1,9 @@
 """When coaches are at their desks: weekly hours in a time zone, minus holidays.
 
-Configured by environment variables so the office can change them without code:
-COACH_HOURS ("Mon-Fri 09:00-17:00"), COACH_TIMEZONE ("America/New_York"),
-COACH_HOLIDAYS ("2026-12-25,2027-01-01").
+Configured by environment variables, read into the action server's settings (bot/actions/settings.py),
+so the office can change them without code: COACH_HOURS ("Mon-Fri 09:00-17:00"),
+COACH_TIMEZONE ("America/New_York"), COACH_HOLIDAYS ("2026-12-25,2027-01-01").
 """
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -36,14 +35,6 @@ class CoachingHours:
             closes=time.max if match.group(5) == "24" else time(int(match.group(5)), int(match.group(6))),
             zone=ZoneInfo(zone),
             holidays=frozenset(date.fromisoformat(d.strip()) for d in holidays.split(",") if d.strip()),
-        )
-
-    @classmethod
-    def from_env(cls) -> "CoachingHours":
-        return cls.parse(
-            os.environ.get("COACH_HOURS", "Mon-Fri 09:00-17:00"),
-            os.environ.get("COACH_TIMEZONE", "America/New_York"),
-            os.environ.get("COACH_HOLIDAYS", ""),
         )
 
     def _working_day(self, day: date) -> bool:

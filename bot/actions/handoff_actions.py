@@ -8,6 +8,7 @@ replies through Rasa's API (`action_deliver_coach_messages`) and closes with `ac
 import logging
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -15,16 +16,19 @@ from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from bot.actions.coaching_hours import CoachingHours, describe_reopening
+from bot.actions.coaching_hours import describe_reopening
 from bot.actions.program_actions import answer_if_about_a_program
 from bot.actions.recommendation import situation_from_slots
 from bot.actions.settings import settings
 from bot.actions.situation import is_stop
-from catalog_db import handoffs, queries
-from catalog_db.engine import make_session
+from catalog_db import queries
+from catalog_db.engine import get_engine, make_session
 from channels.conversation_ids import channel_of
 from channels.limits import TOO_LONG_MESSAGE
+from handoff_db import handoffs
+from handoff_db.schema import create_schema
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +37,17 @@ logger = logging.getLogger(__name__)
 PULL_ONLY_CHANNELS = frozenset({"rest", None})
 
 
-def handoff_session():
-    """Handoffs live in HANDOFF_DB_URL, else in the catalog database."""
-    return make_session(settings().handoff_db_url)
+def handoff_session() -> Session:
+    """A session on the handoff database (HANDOFF_DB_URL, else the catalog's); its tables are
+    created on first use, so the action server needs neither the desk nor `make catalog` first."""
+    url = settings().handoff_db_url
+    _ensure_handoff_schema(url)
+    return make_session(url)
+
+
+@lru_cache(maxsize=None)
+def _ensure_handoff_schema(url: str) -> None:
+    create_schema(get_engine(url))  # an error is not cached: the next call tries again
 
 
 def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
@@ -125,7 +137,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
         logger.error("could not store a handoff for %s: %s", tracker.sender_id, error)
         dispatcher.utter_message(response="utter_handoff_failed")
         return []
-    hours = CoachingHours.from_env()
+    hours = settings().coaching_hours
     now = datetime.now(timezone.utc)
     is_open, reopens = hours.status(now)
     events: List[EventType] = [SlotSet("handoff_active", True)]

@@ -1,8 +1,18 @@
-"""Every environment variable the action server reads, in one frozen settings object."""
+"""Every environment variable the action server reads, in one frozen settings object.
+
+Built once per process (`settings()`): the server's start-up (bot/action_server.py) and the
+actions, which rasa-sdk creates without arguments, share the same object.
+"""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Mapping, Optional
+from typing import Mapping
+
+from bot.actions.coaching_hours import CoachingHours
+from catalog_db.engine import DEFAULT_URL
+from handoff_db import handoff_db_url
+
+DEFAULT_HOURS = ("Mon-Fri 09:00-17:00", "America/New_York", "")
 
 
 @dataclass(frozen=True)
@@ -12,16 +22,25 @@ class ActionServerSettings:
     host: str = "127.0.0.1"         # ACTION_HOST: only Rasa on this machine calls it; 0.0.0.0 for a cluster
     port: int = 5055                # ACTION_PORT
     token: str = ""                 # ACTION_SERVER_TOKEN: the shared secret Rasa sends (endpoints.yml)
-    handoff_db_url: Optional[str] = None  # HANDOFF_DB_URL, else the catalog database (CATALOG_DB_URL)
+    catalog_db_url: str = DEFAULT_URL  # CATALOG_DB_URL, else var/catalog.sqlite3
+    handoff_db_url: str = DEFAULT_URL  # HANDOFF_DB_URL, else the catalog database
+    # COACH_HOURS, COACH_TIMEZONE, COACH_HOLIDAYS: when coaches answer (bot/actions/coaching_hours.py)
+    coaching_hours: CoachingHours = field(default_factory=lambda: CoachingHours.parse(*DEFAULT_HOURS))
     typical_wait_minutes: str = "10"      # COACH_TYPICAL_WAIT_MINUTES: the wait a learner is told
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ActionServerSettings":
+        """The settings from `env`; ValueError when one is malformed (such as COACH_HOURS)."""
+        catalog = env.get("CATALOG_DB_URL") or DEFAULT_URL
+        hours, zone, holidays = DEFAULT_HOURS
         return cls(
             host=env.get("ACTION_HOST") or cls.host,
             port=int(env.get("ACTION_PORT") or cls.port),
             token=env.get("ACTION_SERVER_TOKEN", ""),
-            handoff_db_url=env.get("HANDOFF_DB_URL") or None,
+            catalog_db_url=catalog,
+            handoff_db_url=handoff_db_url(env) or catalog,
+            coaching_hours=CoachingHours.parse(env.get("COACH_HOURS") or hours, env.get("COACH_TIMEZONE") or zone,
+                                               env.get("COACH_HOLIDAYS", holidays)),
             typical_wait_minutes=env.get("COACH_TYPICAL_WAIT_MINUTES") or cls.typical_wait_minutes,
         )
 

@@ -12,10 +12,11 @@ from typing import List, Optional
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from catalog_db import desk_access, handoffs
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db.engine import get_engine, make_session
 from channels.config import ServerConfig
 from channels.desk.analytics import summary
+from handoff_db import desk_access, handoffs
+from handoff_db.schema import create_schema
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -10,14 +10,15 @@ import jinja2
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from catalog_db import desk_access, handoffs
-from catalog_db.engine import create_schema, get_engine
+from catalog_db.engine import get_engine
 from channels.config import ServerConfig
 from channels.desk import rasa_client
 from channels.desk.analytics.app import setup_analytics
 from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.routes import setup_routes
 from channels.limits import TOO_LONG_MESSAGE
+from handoff_db import desk_access, handoffs
+from handoff_db.schema import create_schema
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Before sign-in there is no server-side session yet, so the form's token travels in a short-lived
 cookie signed with DESK_SESSION_SECRET. Signed-in coaches have server-side sessions instead
-(catalog_db/desk_access.py), which signing out, a password change or `revoke` ends.
+(handoff_db/desk_access.py), which signing out, a password change or `revoke` ends.
 """
 import base64
 import hashlib

@@ -7,10 +7,10 @@ from typing import Any, Dict, Optional, Tuple
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from catalog_db import desk_access, handoffs
 from channels.desk import sessions
 from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.rasa_client import RasaUnavailable, run_action
+from handoff_db import desk_access, handoffs
 
 logger = logging.getLogger(__name__)
 # The store's calls are short indexed queries; running them inline keeps the views simple, and the

@@ -4,10 +4,11 @@ from datetime import timedelta
 import pytest
 from zoneinfo import ZoneInfo
 
-from catalog_db import handoffs
 from catalog_db.engine import create_schema, get_engine, make_session
-from catalog_db.models import Handoff, HandoffMessage
 from channels.desk.analytics import summary
+from handoff_db import handoffs
+from handoff_db import schema as handoff_schema
+from handoff_db.models import Handoff, HandoffMessage
 from tests.analytics.event_log import EventLog, utc
 
 ZONE = ZoneInfo("America/New_York")
@@ -94,6 +95,7 @@ def add_handoffs(url: str) -> None:
 def office(db_url):
     """The URL of a database holding the log (as Rasa's events), the handoffs, and the summary built."""
     create_schema(get_engine(db_url))
+    handoff_schema.create_schema(get_engine(db_url))
     summary.create_schema(get_engine(db_url))
     office_log().store(get_engine(db_url))
     add_handoffs(db_url)

@@ -7,12 +7,13 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from catalog_db import desk_access
-from catalog_db.engine import create_schema, get_engine, make_session
-from catalog_db.models import AuditEntry
+from catalog_db.engine import get_engine, make_session
 from channels.config import ServerConfig
 from channels.desk.analytics import review
 from channels.desk.app import create_desk_app
+from handoff_db import desk_access
+from handoff_db.models import AuditEntry
+from handoff_db.schema import create_schema
 from tests.analytics.conftest import DAY_1, office_log
 from tests.analytics.event_log import EventLog
 

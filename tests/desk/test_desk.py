@@ -9,13 +9,14 @@ import jwt
 import pytest
 from aiohttp import web
 
-from catalog_db import desk_access, handoffs
-from catalog_db.engine import create_schema, get_engine, make_session
-from catalog_db.models import AuditEntry
+from catalog_db.engine import get_engine, make_session
 from channels.config import ServerConfig
 from channels.desk import app as desk_app
 from channels.desk.app import create_desk_app, purge_old_transcripts
 from channels.desk.keys import db_key
+from handoff_db import desk_access, handoffs
+from handoff_db.models import AuditEntry
+from handoff_db.schema import create_schema
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)

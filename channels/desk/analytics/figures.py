@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from zoneinfo import ZoneInfo
 
-from catalog_db.models import Handoff, HandoffMessage, Program
+from catalog_db.models import Program
 from channels.desk.analytics.models import ConversationSummary, MessageSummary
 from channels.desk.analytics.summary import HANDOFF_REASONS, QUESTIONNAIRE_SLOTS
+from handoff_db.models import Handoff, HandoffMessage
 
 PRESETS = (7, 30, 90)
 DEFAULT_DAYS = 30

@@ -19,7 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from zoneinfo import ZoneInfo
 
-from catalog_db import desk_access, handoffs
 from catalog_db.engine import get_engine, make_session
 from channels.config import PROJECT_ROOT, ServerConfig
 from channels.desk.analytics import charts, figures, review, tracker_events
@@ -28,6 +27,7 @@ from channels.desk.analytics.models import ConversationSummary, SummaryProgress
 from channels.desk.analytics.summary import REVIEWED
 from channels.desk.keys import config_key
 from channels.desk.views import _render, _url, coach_required
+from handoff_db import desk_access, handoffs
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Optional
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from catalog_db.handoffs import audit, utc
-from catalog_db.models import AuditEntry, Coach, DeskSession, SignInAttempt
+from handoff_db.handoffs import audit, utc
+from handoff_db.models import AuditEntry, Coach, DeskSession, SignInAttempt
 
 # scrypt's recommended interactive parameters (2^14): slow to guess, quick to check once.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from catalog_db.models import AuditEntry, Handoff, HandoffMessage
+from handoff_db.models import AuditEntry, Handoff, HandoffMessage
 
 ACTIVE = ("open", "claimed")
 
