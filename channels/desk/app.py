@@ -14,7 +14,15 @@ from catalog_db.engine import get_engine
 from channels.config import ServerConfig
 from channels.desk import rasa_client
 from channels.desk.analytics.app import setup_analytics
-from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
+from channels.desk.keys import (
+    catalog_key,
+    config_key,
+    db_key,
+    hashing_key,
+    http_key,
+    templates_key,
+    tracker_key,
+)
 from channels.desk.routes import setup_routes
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import desk_access, handoffs
@@ -49,11 +57,17 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 
 
 async def database(app: web.Application) -> AsyncIterator[None]:
-    engine = get_engine(app[config_key].database_url)
+    """The desk's databases, opened once: views take sessions from the app, never open one by URL."""
+    config = app[config_key]
+    engine, catalog, tracker = (get_engine(config.database_url), get_engine(config.catalog_db_url),
+                                get_engine(config.tracker_db_url))
     create_schema(engine)
     app[db_key] = sessionmaker(engine, future=True)
+    app[catalog_key] = sessionmaker(catalog, future=True)
+    app[tracker_key] = tracker
     yield
-    engine.dispose()
+    for opened in {engine, catalog, tracker}:
+        opened.dispose()
 
 
 async def hashing_pool(app: web.Application) -> AsyncIterator[None]:

@@ -196,3 +196,14 @@ def test_command_line_makes_admins_and_purges_old_conversations(config, monkeypa
     assert re.search(r"Deleted [1-9]\d+ conversation events", capsys.readouterr().out)
     with get_engine(config.tracker_db_url).connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM events").scalar() == 0
+
+
+async def test_pages_use_the_databases_the_app_opened(client, monkeypatch):
+    """Views take their sessions from the app (opened in cleanup_ctx), never open a database by URL."""
+    def refuse(url):
+        raise AssertionError(f"a view opened {url} by URL")
+    monkeypatch.setattr("catalog_db.engine._engine_for", refuse)
+    await sign_in(client, "ali")
+    for path in (f"/analytics?{PERIOD}", f"/analytics/charts/programs.svg?{PERIOD}", f"/analytics/data/faq.csv?{PERIOD}",
+                 f"/analytics/review?{PERIOD}", "/analytics/conversations/1", "/"):
+        assert (await client.get(path)).status == 200, path

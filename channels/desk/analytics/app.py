@@ -11,7 +11,7 @@ from catalog_db.engine import get_engine
 from channels.desk.analytics import summary
 from channels.desk.analytics.keys import SeriesCache, series_key, updater_key
 from channels.desk.analytics.views import setup_routes
-from channels.desk.keys import config_key
+from channels.desk.keys import config_key, tracker_key
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +22,9 @@ PURGE_SECONDS = 3600
 
 async def rounds(app: web.Application) -> AsyncIterator[None]:
     config = app[config_key]
-    summary.create_schema(get_engine(config.database_url))
-    app[updater_key] = summary.Updater(get_engine(config.database_url), get_engine(config.tracker_db_url),
-                                       ZoneInfo(config.office_timezone))
+    desk, tracker = get_engine(config.database_url), app[tracker_key]  # opened once, with the desk's databases
+    summary.create_schema(desk)
+    app[updater_key] = summary.Updater(desk, tracker, ZoneInfo(config.office_timezone))
     app[series_key] = SeriesCache()
 
     async def loop() -> None:
@@ -33,8 +33,7 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
             try:
                 if since_purge >= PURGE_SECONDS:
                     events, conversations = await asyncio.to_thread(
-                        summary.purge_expired, get_engine(config.database_url), get_engine(config.tracker_db_url),
-                        config.retention_days)
+                        summary.purge_expired, desk, tracker, config.retention_days)
                     if events or conversations:
                         logger.info("deleted %d events and %d conversations past retention", events, conversations)
                         app[series_key].clear()

@@ -16,16 +16,15 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from zoneinfo import ZoneInfo
 
-from catalog_db.engine import get_engine, make_session
 from channels.config import PROJECT_ROOT, ServerConfig
 from channels.desk.analytics import charts, figures, review, tracker_events
 from channels.desk.analytics.keys import series_key, updater_key
 from channels.desk.analytics.models import ConversationSummary, SummaryProgress
 from channels.desk.analytics.summary import REVIEWED
-from channels.desk.keys import config_key
+from channels.desk.keys import catalog_key, config_key, db_key, tracker_key
 from channels.desk.views import _render, _url, coach_required
 from handoff_db import desk_access, handoffs
 
@@ -39,13 +38,13 @@ OUTCOME_NAMES = {"misunderstood": "misunderstood", "off_topic": "declined as off
                  "low_confidence": "low-confidence guess"}
 
 
-def _series(name: str, session: Session, period: figures.Period, config: ServerConfig,
+def _series(name: str, session: Session, period: figures.Period, catalog_sessions: sessionmaker,
             groups: Optional[List[figures.Group]] = None) -> figures.Series:
     if name == "faq":
         return figures.top_faq_topics(session, period)
     if name == "programs":
         try:
-            with make_session(config.catalog_db_url) as catalog:
+            with catalog_sessions() as catalog:
                 return figures.top_programs(session, period, catalog)
         except SQLAlchemyError as error:  # names are a nicety: the slugs still say which program
             logger.warning("catalog unavailable for program names: %s", error)
@@ -93,9 +92,8 @@ async def _catch_up(request: web.Request) -> Progress:
     """Fold what Rasa stored since the last round."""
     def run() -> Progress:
         request.app[updater_key](CATCH_UP_EVENTS, timeout=LOCK_WAIT_SECONDS)
-        config = request.app[config_key]
-        tracker = get_engine(config.tracker_db_url)
-        with make_session(config.database_url) as session:
+        tracker = request.app[tracker_key]
+        with request.app[db_key]() as session:
             progress = session.get(SummaryProgress, 1)
             folded = progress.last_event_id if progress else 0
         if not tracker_events.has_events(tracker):
@@ -109,8 +107,8 @@ async def _catch_up(request: web.Request) -> Progress:
         return Progress(-1, -1)
 
 
-def _is_admin(config: ServerConfig, coach: str) -> bool:
-    with make_session(config.database_url) as session:
+def _is_admin(sessions_of: sessionmaker, coach: str) -> bool:
+    with sessions_of() as session:
         return desk_access.is_admin(session, coach)
 
 
@@ -119,7 +117,7 @@ def admin_required(view):
     @coach_required()
     @wraps(view)
     async def guarded(request: web.Request) -> web.StreamResponse:
-        if not await asyncio.to_thread(_is_admin, request.app[config_key], request["desk_session"].coach):
+        if not await asyncio.to_thread(_is_admin, request.app[db_key], request["desk_session"].coach):
             raise web.HTTPForbidden(text="Only admins can review messages.")
         return await view(request)
     return guarded
@@ -147,10 +145,10 @@ async def overview_page(request: web.Request) -> web.Response:
     progress = await _catch_up(request)
 
     def compute() -> Tuple[figures.Overview, List[figures.Series], bool]:
-        with make_session(config.database_url) as session:
+        with request.app[db_key]() as session:
             groups = figures.digest(session, period)
             found = figures.overview(session, period, _zone(config), groups)
-            series = [_series(name, session, period, config, groups) for name in DRAW]
+            series = [_series(name, session, period, request.app[catalog_key], groups) for name in DRAW]
             return found, series, desk_access.is_admin(session, request["desk_session"].coach)
     found, series, admin = await asyncio.to_thread(compute)
     for name, one in zip(DRAW, series):
@@ -172,15 +170,14 @@ def _chart_name(request: web.Request) -> str:
 
 
 async def _chart_series(request: web.Request, name: str, period: figures.Period) -> figures.Series:
-    config = request.app[config_key]
     key = (name, period, (await _catch_up(request)).folded)
     cached = request.app[series_key].get(key)
     if cached is not None:
         return cached
 
     def compute() -> figures.Series:
-        with make_session(config.database_url) as session:
-            return _series(name, session, period, config)
+        with request.app[db_key]() as session:
+            return _series(name, session, period, request.app[catalog_key])
     series = await asyncio.to_thread(compute)
     request.app[series_key].put(key, series)
     return series
@@ -226,10 +223,10 @@ async def review_page(request: web.Request) -> web.Response:
     behind = (await _catch_up(request)).behind
 
     def compute() -> Tuple[int, List[review.Group], Dict[int, str]]:
-        with make_session(config.database_url) as session:
+        with request.app[db_key]() as session:
             total, groups = review.queue(session, period.start, period.end, REVIEWED, GROUPS_PER_PAGE,
                                          (page - 1) * GROUPS_PER_PAGE)
-        with get_engine(config.tracker_db_url).connect() as connection:
+        with request.app[tracker_key].connect() as connection:
             texts = tracker_events.texts(connection, [group.newest_id for group in groups])
         return total, groups, texts
     total, groups, texts = await asyncio.to_thread(compute)
@@ -260,7 +257,7 @@ async def label(request: web.Request) -> web.StreamResponse:
         raise web.HTTPBadRequest(text="Choose an intent or answer from the list.")
 
     def apply() -> str:
-        with get_engine(config.tracker_db_url).connect() as connection:
+        with request.app[tracker_key].connect() as connection:
             text = tracker_events.texts(connection, [int(message)]).get(int(message))
         if text is None or review.text_key(text) != key:
             raise web.HTTPBadRequest(text="That message is no longer in the review.")
@@ -270,7 +267,7 @@ async def label(request: web.Request) -> web.StreamResponse:
                 review.add_example(config.reviewed_nlu_path, written, text)
             except ValueError as error:
                 return f"Not added: {error}."
-        with make_session(config.database_url) as session, session.begin():
+        with request.app[db_key]() as session, session.begin():
             review.label(session, key, decision, written, admin, time.time())
             handoffs.audit(session, admin, f"review {decision} {written or ''}".strip()[:100])
         if written:
@@ -295,13 +292,13 @@ async def conversation_page(request: web.Request) -> web.Response:
     conversation_id = int(request.match_info["id"])
 
     def compute():
-        with make_session(config.database_url) as session:
+        with request.app[db_key]() as session:
             found = session.execute(select(ConversationSummary).where(ConversationSummary.id == conversation_id)
                                     ).scalars().first()
             if found is None:
                 return None, []
             session.expunge(found)
-        with get_engine(config.tracker_db_url).connect() as connection:
+        with request.app[tracker_key].connect() as connection:
             return found, tracker_events.conversation(connection, found.sender_id, found.id, found.last_event_id)
     found, events = await asyncio.to_thread(compute)
     if found is None:
