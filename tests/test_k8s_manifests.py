@@ -185,3 +185,18 @@ def test_every_container_runs_a_module_of_the_image():
                 assert "python -m venv /opt/desk" in dockerfile
             package = ROOT.joinpath(*module.split("."))
             assert package.with_suffix(".py").exists() or (package / "__main__.py").exists(), module
+
+
+def test_only_rasa_reaches_the_action_server_and_every_policy_selects_a_deployment():
+    labels = [deployment["spec"]["template"]["metadata"]["labels"] for deployment in DEPLOYMENTS.values()]
+    policies = of_kind("NetworkPolicy")
+    for policy in [*policies.values(), *of_kind("PodDisruptionBudget").values()]:
+        selector = policy["spec"].get("podSelector", policy["spec"].get("selector"))["matchLabels"]
+        assert any(selector.items() <= pod.items() for pod in labels), policy["metadata"]["name"]
+    (actions,) = [policy for policy in policies.values()
+                  if policy["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "actions"}]
+    sources = [source for rule in actions["spec"]["ingress"] for source in rule["from"]]
+    assert sources == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "rasa"}}}]
+    budgets = {budget["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
+               for budget in of_kind("PodDisruptionBudget").values()}
+    assert budgets == {"rasa", "actions"}
