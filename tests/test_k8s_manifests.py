@@ -200,3 +200,10 @@ def test_only_rasa_reaches_the_action_server_and_every_policy_selects_a_deployme
     budgets = {budget["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
                for budget in of_kind("PodDisruptionBudget").values()}
     assert budgets == {"rasa", "actions"}
+
+
+def test_the_image_holds_every_package_the_project_installs():
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    copied = set(re.findall(r"^COPY (\S+) \./\1$", dockerfile, re.MULTILINE))
+    packages = re.search(r"include = \[(.*)\]", (ROOT / "pyproject.toml").read_text()).group(1)
+    assert {name.strip(' "*') for name in packages.split(",")} <= copied
