@@ -18,7 +18,7 @@ TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run status test setup catalog nlp train lint unit validate validate-k8s story-test e2e bench bench-understanding clean
+.PHONY: run status test setup catalog nlp train lint unit validate story-test e2e bench bench-understanding clean
 
 run: setup
 	scripts/run.sh
@@ -84,6 +84,7 @@ validate: nlp validate-k8s
 
 # Every manifest of deploy/k8s/ against Kubernetes' own schemas, offline, unknown fields refused
 # (kustomization.yaml is kustomize's, not a Kubernetes object).
+.PHONY: validate-k8s
 validate-k8s: $(K8S_INSTALLED)
 	$(K8S_VENV)/bin/kubernetes-validate --strict --quiet $(filter-out %/kustomization.yaml,$(wildcard deploy/k8s/*.yaml))
 
