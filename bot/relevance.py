@@ -78,8 +78,14 @@ def tells_a_situation(text: str) -> bool:
     return about_studying(text) or bool(read_situation(text, []))
 
 
+# Wondering what the assistant is ("can't tell if ur a person") is not asking for one.
+_IS_IT_A_PERSON = re.compile(
+    r"\b(?:if|whether) (?:you'?re|youre|ur|you are|u r|u are|this is|i'?m talking to) (?:a |an )?(?:real |actual )?"
+    r"(?:person|human|bot|robot|machine)\b", re.IGNORECASE)
+
+
 def asks_for_a_person(text: str) -> bool:
-    return bool(_PERSON.search(text))
+    return bool(_PERSON.search(text)) and not _IS_IT_A_PERSON.search(text)
 
 
 def asks_for_our_contact(text: str) -> bool:

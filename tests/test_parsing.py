@@ -5,6 +5,7 @@ from bot.actions.parsing import (
     asked_attributes,
     attribute_from_text,
     kind_from_text,
+    offered_subject,
     parse_money,
     parse_program_filters,
     question_parts,
@@ -93,6 +94,7 @@ def test_asked_attributes_finds_every_fact_and_prefers_specific_words(text, attr
         ("how long does the program take", None),
         ("list your microcredentials", None),
         ("what can I study for less than a hundred bucks", None),
+        ("anything for 50 bucks or less", None),
     ],
 )
 def test_requested_subject_keeps_only_naming_words(text, phrase):
@@ -181,3 +183,37 @@ def test_question_parts(text, count):
 ])
 def test_a_name_holding_info_is_no_request_for_an_overview(text, attribute):
     assert attribute_from_text(text) == attribute
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [
+        ("is there a welding micro credential", "welding"),
+        ("aviation micro-credential", "aviation"),
+        ("do you have a pharmacy program?", "pharmacy"),
+        ("any nursing courses", "nursing"),
+        # Not existence questions: their "subject" is an adjective or nothing.
+        ("how does a digital badge work", None),
+        ("is there financial aid for certificates", None),
+        ("what's the most affordable thing you offer", None),
+    ],
+)
+def test_offered_subject_is_only_read_from_a_request_for_something(text, subject):
+    assert offered_subject(text) == subject
+
+
+@pytest.mark.parametrize(
+    "text, attribute",
+    [
+        ("time to complete d4d?", "duration"),
+        ("do i have to be enrolled at marshall to take it", "eligibility"),
+    ],
+)
+def test_more_ways_to_ask_a_fact(text, attribute):
+    assert asked_attributes(text) == [attribute]
+
+
+def test_highest_and_lowest_priced_order_by_cost():
+    assert parse_program_filters("what's the highest priced thing in your catalog", TOPICS).descending is True
+    lowest = parse_program_filters("the lowest-priced one", TOPICS)
+    assert (lowest.order_by, lowest.descending) == ("cost", False)

@@ -289,3 +289,12 @@ def test_a_message_the_classifier_was_unsure_of_still_gets_its_program_answer():
         entities=[program_entity("design for delight")]))
     assert responses(messages)[0] == "utter_program_overview"
     assert SlotSet("program", "design-for-delight-innovation-explorer") in events
+
+
+def test_an_unsure_request_for_a_subject_we_lack_is_told_it_is_missing():
+    from bot.actions.handoff_actions import ActionFallback
+
+    messages, _ = run(ActionFallback(), tracker_for("is there a welding micro credential", intent="nlu_fallback"))
+    assert responses(messages)[0] == "utter_program_not_found" and messages[0]["phrase"] == "welding"
+    messages, _ = run(ActionFallback(), tracker_for("is there a leadership certificate", intent="nlu_fallback"))
+    assert responses(messages) == ["utter_program_list"]

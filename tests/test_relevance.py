@@ -32,6 +32,7 @@ def test_about_the_subject(intent, text):
     ("inform_situation", "do i need an umbrella"),
     ("human_handoff", "what vaccinations do I need before going abroad"),
     ("human_handoff", "nice talking to you"),
+    ("human_handoff", "i cant tell if ur a real person lol"),
     ("contact_info", "what is the home phone number for sarah"),
     ("contact_info", "how do I contact charles"),
     ("contact_info", "what's derek's email"),

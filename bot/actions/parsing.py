@@ -18,7 +18,8 @@ _ATTRIBUTE_PATTERNS = (
                     r"|(?:do|would|will) (?:i|you|we|they) (?:need|have to have|have to be) (?:a|an|any|anything|something|to)\b"
                     r"|(?:degree|diploma|experience|background) (?:required|needed|first)"
                     r"|without (?:a|an|any) (?:degree|diploma|bachelor|college)"
-                    r"|who can (?:take|enrol|enroll|join|sign|apply)"),
+                    r"|who can (?:take|enrol|enroll|join|sign|apply)"
+                    r"|(?:have|need|got) to be (?:enrolled|enroled|a student|admitted|registered)"),
     ("audience", r"who (?:is|'s) (?:it|this|that)? ?(?:for|aimed)|\baudience\b|who (?:would|should|can) benefit"
                  r"|who should (?:take|do|join|enrol|enroll|sign up|consider)"
                  r"|(?:meant|designed|aimed|intended|geared|targeted|tailored|suited|built|made) (?:for|at|towards?)\b"
@@ -33,7 +34,7 @@ _ATTRIBUTE_PATTERNS = (
                r"|from home|at home|on[- ]?site|\bdistance\b|where is it (?:held|taught)|\bdelivered\b|\bdelivery\b"
                r"|\bwhere (?:is|does|do|are)\b.*\b(?:take place|happen|meet|held|taught)\b|\blocation\b"),
     ("duration", r"how long|duration|\blength\b|how many (?:weeks|days|hours|months|years)|\btakes?\b.*\b(?:finish|complete)"
-                 r"|how quick|how fast|time commitment"),
+                 r"|how quick|how fast|time commitment|time to (?:complete|finish|do it)|completion time"),
 )
 # Words that hint at a fact only when no pattern above matched: "can I do X online?" asks about
 # the format, not about who may enrol.
@@ -101,7 +102,7 @@ _NOT_A_NAME = frozenset(
 def _naming_words(words: List[str]) -> str:
     naming: List[str] = []
     for word in words:
-        if word in _NOT_A_NAME:
+        if word in _NOT_A_NAME or word.isdigit():  # "anything for 50 bucks" names no subject
             break
         naming.append(word)
     return " ".join(naming)
@@ -151,7 +152,8 @@ _NOT_A_SUBJECT = _NOT_A_NAME | frozenset(
     "compare comparison versus vs difference differences between side them they those these ones "
     "choose choosing pick picking decide deciding suggest suggestion recommend recommendation advice advise "
     "fit fits suit suits suited right best option options path paths idk dunno help someone somebody "
-    "situation contact contacts details detail phone number numbers email e-mail address call reach sure".split()
+    "situation contact contacts details detail phone number numbers email e-mail address call reach sure "
+    "what's that's it's who's how's where's highest lowest priced pricing fastest slowest cred creds".split()
 )
 _JOINING = frozenset({"or", "and", "&"})
 
@@ -172,6 +174,24 @@ def unnamed_subject(text: str) -> Optional[str]:
         run.pop()
     subject = " ".join(run[:4])
     return subject[:60] if len(subject) >= 2 else None
+
+
+_ASKS_IF_OFFERED = re.compile(
+    r"^(?:is there|are there|do (?:you|u|ya|y'all) (?:have|offer|run|teach)|have you got|got any|any)\b")
+_ENDS_WITH_KIND = re.compile(
+    r"\b(?:micro[- ]?credentials?|certificates?|certs?|degrees?|programs?|programmes?|courses?|classes)\W*$")
+
+
+def offered_subject(text: str) -> Optional[str]:
+    """What a learner asks us to have ("is there a welding micro credential?" → welding, "aviation
+    micro-credential" → aviation), or None for any other kind of question: the subject of a
+    question that is not an existence question is often just an adjective ("how does a digital
+    badge work")."""
+    lowered = text.lower().strip()
+    short_request = len(lowered.split()) <= 4 and _ENDS_WITH_KIND.search(lowered)
+    if not (_ASKS_IF_OFFERED.match(lowered) or short_request):
+        return None
+    return requested_subject(lowered) or unnamed_subject(lowered)
 
 
 _QUESTION_START = (r"(?:what|whats|what's|how|who|whos|who's|which|where|when|why|is|are|can|could|do|does|will|would"
@@ -224,9 +244,9 @@ _MAX_COST_CUE = re.compile(
 
 # (figure to order by, largest first?, words): "the priciest", "which takes the longest".
 _SUPERLATIVES = (
-    ("cost", True, r"most expensive|priciest|costliest|highest (?:cost|price|tuition)|costs? the most"
+    ("cost", True, r"most expensive|priciest|costliest|highest[- ]?(?:cost|price|priced|tuition)|costs? the most"
                    r"|most (?:money|costly)|pricier ones"),
-    ("cost", False, r"cheapest|least expensive|lowest (?:cost|price)|most affordable|cheaper ones|costs? the least"),
+    ("cost", False, r"cheapest|least expensive|lowest[- ]?(?:cost|price|priced)|most affordable|cheaper ones|costs? the least"),
     ("duration", True, r"longest|takes? the most time|most time|longer ones|takes? the longest"),
     ("duration", False, r"shortest|quickest|fastest|least time|takes? the least"),
 )

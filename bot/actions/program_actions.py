@@ -20,9 +20,11 @@ from bot.actions.parsing import (
     general_answer_for,
     kind_from_text,
     kinds_named,
+    offered_subject,
     parse_program_filters,
     question_parts,
     requested_subject,
+    topic_covering_subject,
     unnamed_subject,
 )
 from bot.actions.resolution import from_entities, fuzzy_matches, resolve_programs
@@ -308,11 +310,21 @@ def about_a_program(tracker: Tracker, session: Session) -> bool:
 
 
 def answer_if_about_a_program(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
-    """For a message the classifier was unsure of: the program answer when it is about one, else None."""
+    """For a message the classifier was unsure of: the program answer when it is about one, what
+    we have of a subject asked for ("is there a welding micro credential?"), else None."""
     try:
         with catalog_session() as session:
             if about_a_program(tracker, session):
                 return answer_program_question(dispatcher, tracker, session)
+            text = message_text(tracker)
+            subject = offered_subject(text)
+            if subject and about_studying(text):  # "is there a welding micro credential?"
+                topics = queries.known_topics(session)
+                if topic_covering_subject(text, topics):
+                    list_programs(dispatcher, session, parse_program_filters(text, topics))
+                else:
+                    say_not_in_catalog(dispatcher, session, subject, topics)
+                return []
     except CatalogUnavailable:
         return None
     return None
