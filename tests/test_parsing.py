@@ -217,3 +217,15 @@ def test_highest_and_lowest_priced_order_by_cost():
     assert parse_program_filters("what's the highest priced thing in your catalog", TOPICS).descending is True
     lowest = parse_program_filters("the lowest-priced one", TOPICS)
     assert (lowest.order_by, lowest.descending) == ("cost", False)
+
+
+def test_a_follow_up_narrows_the_list_just_shown():
+    from bot.actions.parsing import narrowed_filter, refers_to_the_list
+
+    assert refers_to_the_list("which of those are certificates?") and refers_to_the_list("which is the cheapest")
+    assert not refers_to_the_list("what certificates are there")
+    earlier = parse_program_filters("do you have anything in leadership", TOPICS)
+    later = narrowed_filter(earlier, parse_program_filters("which of those are certificates", TOPICS))
+    assert (later.topic, later.kind) == ("leadership", "certificate")
+    cheapest = narrowed_filter(earlier, parse_program_filters("which of them is the cheapest", TOPICS))
+    assert (cheapest.topic, cheapest.order_by, cheapest.descending) == ("leadership", "cost", False)

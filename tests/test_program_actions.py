@@ -298,3 +298,14 @@ def test_an_unsure_request_for_a_subject_we_lack_is_told_it_is_missing():
     assert responses(messages)[0] == "utter_program_not_found" and messages[0]["phrase"] == "welding"
     messages, _ = run(ActionFallback(), tracker_for("is there a leadership certificate", intent="nlu_fallback"))
     assert responses(messages) == ["utter_program_list"]
+
+
+def test_which_of_those_narrows_the_list_just_shown():
+    events = [{"event": "user", "text": "do you have anything in leadership", "input_channel": "rest"},
+              {"event": "bot", "text": "Here's...", "metadata": {"utter_action": "utter_program_list"}},
+              {"event": "user", "text": "which of those are certificates", "input_channel": "rest"}]
+    messages, _ = run(ActionAnswerFaq(), tracker_for("which of those are certificates", intent="faq_cert_levels",
+                                                     events=events))
+    assert responses(messages) == ["utter_program_list"]
+    listed = messages[0]["lines"]
+    assert "Leadership" in listed and "Educational Leadership" in listed

@@ -1,6 +1,6 @@
 """Pure functions that read what a learner asked for out of a message's text."""
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, List, Optional
 
 # Facts a learner can ask about a program, each with the words that ask for it. When one message
@@ -264,6 +264,24 @@ class ProgramFilter:
     order_by: Optional[str] = None
     descending: bool = False  # the most expensive or longest first
     limit: Optional[int] = None
+
+
+# "which of those are certificates?", "any of them online?": a question about the list just shown.
+_BACK_TO_THE_LIST = re.compile(
+    r"\b(?:of|among|from|out of) (?:those|them|these|that list|the list)\b|\bwhich ones\b|\bthose ones\b"
+    r"|^(?:and |ok |so )?which(?: one)?(?: is|'s)\b")  # "which is the cheapest", right after a list
+
+
+def refers_to_the_list(text: str) -> bool:
+    return bool(_BACK_TO_THE_LIST.search(text.lower()))
+
+
+def narrowed_filter(earlier: ProgramFilter, later: ProgramFilter) -> ProgramFilter:
+    """The earlier list's filter with whatever the follow-up adds or changes."""
+    changes = {name: value for name, value in vars(later).items() if value is not None and name != "descending"}
+    if later.order_by:
+        changes["descending"] = later.descending
+    return replace(earlier, **changes)
 
 
 def kinds_named(text: str) -> List[str]:

@@ -20,9 +20,11 @@ from bot.actions.parsing import (
     general_answer_for,
     kind_from_text,
     kinds_named,
+    narrowed_filter,
     offered_subject,
     parse_program_filters,
     question_parts,
+    refers_to_the_list,
     requested_subject,
     topic_covering_subject,
     unnamed_subject,
@@ -202,6 +204,14 @@ def previous_responses(tracker: Tracker) -> List[str]:
     return names
 
 
+def listed_on_request(tracker: Tracker) -> Optional[str]:
+    """The learner's previous message when the assistant answered it with a program list."""
+    if "utter_program_list" not in previous_responses(tracker):
+        return None
+    users = [event for event in reversed(tracker.events) if event.get("event") == "user"]
+    return users[1].get("text") if len(users) > 1 else None
+
+
 def about_the_catalog(tracker: Tracker, text: str) -> bool:
     """Words of studying in the message, or a follow-up to a catalog answer ("what about sql?")."""
     return about_studying(text) or any(name.startswith("utter_program_") for name in previous_responses(tracker))
@@ -344,6 +354,8 @@ class ActionAnswerFaq(CatalogAction):
     def answer(self, dispatcher, tracker, session, domain) -> List[EventType]:
         if about_a_program(tracker, session):
             return answer_program_question(dispatcher, tracker, session)
+        if refers_to_the_list(message_text(tracker)) and listed_on_request(tracker):  # "which of those are graduate?"
+            return ActionListPrograms().answer(dispatcher, tracker, session, domain)
         dispatcher.utter_message(response=faq_answer(tracker.latest_message.get("intent", {}).get("name"))
                                  or "utter_default")
         return []
@@ -414,6 +426,10 @@ class ActionListPrograms(CatalogAction):
         text = message_text(tracker)
         topics = queries.known_topics(session)
         selection = parse_program_filters(text, topics)
+        earlier = listed_on_request(tracker) if refers_to_the_list(text) else None
+        if earlier:  # "which of those are certificates?"
+            list_programs(dispatcher, session, narrowed_filter(parse_program_filters(earlier, topics), selection))
+            return []
         general = general_answer_for(text, selection)
         if general:
             dispatcher.utter_message(response=general)
