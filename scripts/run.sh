@@ -53,9 +53,12 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 conf="$root/ops/supervisord.conf"
 if [ -n "${REPLICAS:-}" ]; then
   [[ "$REPLICAS" =~ ^[1-9][0-9]*$ ]] || { echo "REPLICAS must be a number of replicas, not '$REPLICAS'." >&2; exit 1; }
-  for url in "$TRACKER_DB_URL" "$CATALOG_DB_URL"; do
-    [[ "$url" == sqlite* ]] && { echo "Replicas share their databases: set TRACKER_DB_URL and CATALOG_DB_URL" \
-      "to a database server (README.md, Scale-out)." >&2; exit 1; }
+  for url in "$TRACKER_DB_URL" "$CATALOG_DB_URL" "${HANDOFF_DB_URL:-}"; do
+    if [[ "$url" == sqlite* ]]; then
+      echo "Replicas share their databases: set TRACKER_DB_URL and CATALOG_DB_URL (and HANDOFF_DB_URL, if" \
+        "given) to a database server (README.md, Scale-out)." >&2
+      exit 1
+    fi
   done
   export HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
   [ -x "$HAPROXY" ] || { echo "No HAProxy at $HAPROXY: run \`make cluster\` (it installs Debian's)." >&2; exit 1; }
