@@ -15,7 +15,7 @@ TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run cluster status test setup catalog nlp train lint unit validate story-test e2e bench bench-understanding clean
+.PHONY: run cluster status test setup catalog nlp train lint unit validate story-test e2e bench bench-understanding bench-scale clean
 
 run: setup
 	scripts/run.sh
@@ -101,6 +101,10 @@ bench: setup bench-understanding
 # Held-out understanding: off-topic, small talk, in-domain (prints every miss).
 bench-understanding: setup
 	$(BIN)/python -m bench.understanding
+
+# Scale-out: 1 and 2 replicas through HAProxy, and the tracker stores (about 10 minutes; README.md, Measured).
+bench-scale: setup /usr/sbin/haproxy
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV)
