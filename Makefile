@@ -18,10 +18,16 @@ TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run status test setup catalog nlp train lint unit validate story-test e2e bench bench-understanding clean
+.PHONY: run cluster status test setup catalog nlp train lint unit validate story-test e2e bench bench-understanding bench-scale clean
 
 run: setup
 	scripts/run.sh
+
+# Scale-out mode (README.md, "Scale-out"): REPLICAS Rasa replicas and action servers behind HAProxy,
+# sharing the databases at TRACKER_DB_URL and CATALOG_DB_URL (a database server) and Redis.
+REPLICAS ?= 2
+cluster: setup /usr/sbin/haproxy
+	REPLICAS=$(REPLICAS) scripts/run.sh
 
 # What supervisord reports of each service of a running `make run`.
 status:
@@ -55,6 +61,10 @@ $(WIDGET): channels/website/package-lock.json
 # The browser tests drive Debian's Chromium (playwright cannot download its own browsers here).
 /usr/bin/chromium:
 	apt-get update -qq && apt-get install -y -qq chromium
+
+# Scale-out mode's load balancer (and its end-to-end test) is Debian's HAProxy.
+/usr/sbin/haproxy:
+	apt-get update -qq && apt-get install -y -qq haproxy
 
 # The catalog database is built from the shipped seed only when it holds no programs.
 catalog: $(INSTALLED)
@@ -92,7 +102,7 @@ story-test: setup
 	cd bot && ../$(BIN)/rasa test core --stories ../tests/stories --model models/advisor.tar.gz \
 		--out results/core --fail-on-prediction-errors
 
-e2e: setup /usr/bin/chromium
+e2e: setup /usr/bin/chromium /usr/sbin/haproxy
 	$(BIN)/python -m pytest -q -m e2e
 
 test: lint validate unit story-test e2e
@@ -105,6 +115,10 @@ bench: setup bench-understanding
 # Held-out understanding: off-topic, small talk, in-domain (prints every miss).
 bench-understanding: setup
 	$(BIN)/python -m bench.understanding
+
+# Scale-out: 1 and 2 replicas through HAProxy, and the tracker stores (about 10 minutes; README.md, Measured).
+bench-scale: setup /usr/sbin/haproxy
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf bot/models bot/results $(NLP_DIR) var $(DESK_VENV) $(K8S_VENV)

@@ -7,6 +7,10 @@
   `..`, `?`, `#`); Sanic 21 would leave `rest%3Ame` as it is and find no such conversation.
 - Request bodies are capped at MAX_BODY_BYTES (Sanic's default is 100 MB); the chat channels cap
   theirs lower (channels/limits.py).
+- A call to the action server gives up after ACTION_TIMEOUT seconds (Rasa's own limit is 5
+  minutes), and Rasa refuses to start when a turn of that many slow actions could outlive its
+  conversation's lock (TICKET_LOCK_LIFETIME): several replicas would then run one conversation at
+  once. The learner gets the "something went wrong" reply instead (bot/policies/reply_guard.py).
 """
 import argparse
 import logging
@@ -19,6 +23,16 @@ from sanic import Sanic
 from sanic.request import Request
 
 MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_ACTION_TIMEOUT = 5.0
+# What a turn spends outside custom actions (NLU, policies, the tracker store), with room for a
+# loaded machine: 20 users at once on two cores answer within 2 s (README.md, "Measured").
+TURN_MARGIN_SECONDS = 10.0
+
+
+def lock_outlives_turn(lock_lifetime: float, action_timeout: float, max_predictions: int) -> bool:
+    """True when a turn of `max_predictions` custom actions, each cut off at `action_timeout`, ends
+    within the lock's lifetime (Rasa lets the next message in once its ticket has expired)."""
+    return max_predictions * action_timeout + TURN_MARGIN_SECONDS <= lock_lifetime
 
 
 async def decode_conversation_id(request: Request) -> None:
@@ -36,7 +50,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     parser.add_argument("--interface", default=os.environ.get("RASA_HOST", "0.0.0.0"))
     parser.add_argument("--credentials", default="credentials.yml")
-    parser.add_argument("--endpoints", default="endpoints.yml")
+    parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS") or "endpoints.yml")
+    parser.add_argument("--action-timeout", type=float,
+                        default=float(os.environ.get("ACTION_TIMEOUT") or DEFAULT_ACTION_TIMEOUT))
     parser.add_argument("--cors", nargs="*", default=os.environ.get("WEB_ORIGIN", "").split() or None)
     args = parser.parse_args(argv)
     secret = os.environ.get("RASA_JWT_SECRET", "")
@@ -45,9 +61,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))  # Sanic reads SANIC_* on creation
 
+    import rasa.core.actions.action
     import rasa.core.run
+    from rasa.core.lock_store import LOCK_LIFETIME  # TICKET_LOCK_LIFETIME, read by Rasa
+    from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS  # MAX_NUMBER_OF_PREDICTIONS, read by Rasa
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
+
+    if not lock_outlives_turn(LOCK_LIFETIME, args.action_timeout, MAX_NUMBER_OF_PREDICTIONS):
+        print(f"TICKET_LOCK_LIFETIME ({LOCK_LIFETIME} s) must be at least MAX_NUMBER_OF_PREDICTIONS "
+              f"({MAX_NUMBER_OF_PREDICTIONS}) x ACTION_TIMEOUT ({args.action_timeout:g} s) + {TURN_MARGIN_SECONDS:g} s, "
+              "or a slow turn outlives its conversation's lock.", file=sys.stderr)
+        return 2
+    # RemoteAction passes this module constant as each call's timeout; Rasa offers no setting.
+    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = args.action_timeout
 
     configure_logging_and_warnings(logging.INFO)
     rasa.core.run.serve_application(

@@ -1,8 +1,9 @@
-"""Configuration of the web server (coach desk and website), read from the environment."""
+"""Configuration of the web server (coach desk and website) and of the chat channels' shared Redis,
+read from the environment."""
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 from handoff_db import handoff_db_url
 
@@ -55,4 +56,37 @@ class ServerConfig:
             tracker_db_url=env.get("TRACKER_DB_URL") or cls.tracker_db_url,
             reviewed_nlu_path=Path(env.get("REVIEWED_NLU_FILE") or cls.reviewed_nlu_path),
             office_timezone=env.get("COACH_TIMEZONE") or cls.office_timezone,
+        )
+
+
+@dataclass(frozen=True)
+class RedisConfig:
+    """The Redis that Rasa replicas share in scale-out mode (README.md, "Scale-out"); the same
+    variables configure Rasa's lock store (bot/endpoints.cluster.yml). Without REDIS_HOST, one
+    Rasa process keeps everything in memory and needs no Redis."""
+
+    host: Optional[str] = None   # REDIS_HOST: unset in the single-process default
+    port: int = 6379             # REDIS_PORT
+    db: int = 0                  # REDIS_DB
+    key_prefix: str = "advisor"  # REDIS_KEY_PREFIX: letters and digits (Rasa ignores any other prefix)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def url(self) -> str:
+        return f"redis://{self.host}:{self.port}/{self.db}"
+
+    def key(self, *parts: str) -> str:
+        """A key (or pub/sub channel) of ours: `<prefix>:<part>:<part>…`, beside Rasa's `<prefix>:lock:…`."""
+        return ":".join((self.key_prefix, *parts))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "RedisConfig":
+        return cls(
+            host=env.get("REDIS_HOST") or None,
+            port=int(env.get("REDIS_PORT") or cls.port),
+            db=int(env.get("REDIS_DB") or cls.db),
+            key_prefix=env.get("REDIS_KEY_PREFIX") or cls.key_prefix,
         )

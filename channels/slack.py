@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import time
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -24,9 +23,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.config import RedisConfig
 from channels.conversation_ids import conversation_id, local_part
 from channels.formatting import with_bullets
 from channels.limits import bounded, read_body
+from channels.seen_events import SeenEvents, seen_events
 from channels.unavailable import UnavailableChannel
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,6 @@ DEFAULT_API_URL = "https://slack.com/api/"
 # Event and interaction payloads carry the message and its blocks: a few kB, 40 kB at Slack's most.
 MAX_BODY_BYTES = 128 * 1024
 SIGNATURE_AGE_SECONDS = 300
-# Slack retries an unanswered event after about 0 s, 1 min and 5 min; an hour covers them all.
-SEEN_EVENT_SECONDS = 3600
 
 
 def slack_conversation(team: str, user: str, channel: str, thread_ts: Optional[str]) -> str:
@@ -78,11 +77,12 @@ class SlackReplies(SlackBot):
 class SlackChannel(SlackInput):
     """Rasa's Slack connector with 401 for unsigned requests, quick acknowledgement and retry dropping."""
 
-    def __init__(self, token: str, signing_secret: str, api_url: str = DEFAULT_API_URL) -> None:
+    def __init__(self, token: str, signing_secret: str, api_url: str = DEFAULT_API_URL,
+                 seen: Optional[SeenEvents] = None) -> None:
         # Rasa's constructor refuses an empty signing secret.
         super().__init__(slack_token=token, slack_signing_secret=signing_secret)
         self.api_url = api_url.rstrip("/") + "/"  # the client joins method names onto it
-        self._seen_events: OrderedDict[str, float] = OrderedDict()
+        self._seen = seen or SeenEvents()  # shared by the replicas in Redis when there are several
         self._tasks: Set[asyncio.Task[Any]] = set()
 
     @classmethod
@@ -92,11 +92,13 @@ class SlackChannel(SlackInput):
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> InputChannel:
-        """The channel from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_API_URL, or a closed one."""
+        """The channel from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_API_URL, or a closed one;
+        with REDIS_HOST, the events seen are shared with the other replicas."""
         missing = [name for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if not env.get(name)]
         if missing:
             return UnavailableChannel(cls.name(), f"{' and '.join(missing)} not set")
-        return cls(env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"], env.get("SLACK_API_URL") or DEFAULT_API_URL)
+        return cls(env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"], env.get("SLACK_API_URL") or DEFAULT_API_URL,
+                   seen=seen_events(RedisConfig.from_env(env)))
 
     def get_output_channel(self) -> SlackReplies:  # type: ignore[override]
         """Also what Rasa's API uses for output_channel=latest: the target comes from the conversation ID."""
@@ -130,7 +132,7 @@ class SlackChannel(SlackInput):
                     return response.text("The body is not JSON.", status=400)
                 if not isinstance(payload, dict):
                     return response.text("The body is not a JSON object.", status=400)
-                return self._on_event(payload, request, on_new_message)
+                return await self._on_event(payload, request, on_new_message)
             if content_type.startswith("application/x-www-form-urlencoded"):
                 return self._on_interaction(request, on_new_message)
             logger.warning("Ignored a signed Slack request of content type %r.", content_type)
@@ -146,13 +148,13 @@ class SlackChannel(SlackInput):
             return False
         return abs(time.time() - int(stamp)) <= SIGNATURE_AGE_SECONDS
 
-    def _on_event(self, payload: Dict[str, Any], request: Request,
-                  on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def _on_event(self, payload: Dict[str, Any], request: Request,
+                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         """An Events API request: the URL check, a message to the app, or something to skip."""
         if payload.get("type") == "url_verification":
             return response.json({"challenge": payload.get("challenge")})
         event_id = payload.get("event_id")
-        if event_id and self._seen_before(event_id):
+        if event_id and await self._seen.seen_before(event_id):
             logger.info("Dropped Slack's retry #%s (%s) of event %s, which is already being answered.",
                         request.headers.get("X-Slack-Retry-Num"), request.headers.get("X-Slack-Retry-Reason"),
                         event_id)
@@ -198,16 +200,6 @@ class SlackChannel(SlackInput):
             return response.text("")  # link buttons and unsupported components: nothing to answer
         self._answer_later(on_new_message, text, team, user, channel, thread_ts)
         return response.text("")
-
-    def _seen_before(self, event_id: str) -> bool:
-        """Remembers the event; True if it came within the last hour (a retry, or a duplicate)."""
-        now = time.monotonic()
-        while self._seen_events and next(iter(self._seen_events.values())) < now - SEEN_EVENT_SECONDS:
-            self._seen_events.popitem(last=False)
-        if event_id in self._seen_events:
-            return True
-        self._seen_events[event_id] = now
-        return False
 
     def _answer_later(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
                       team: str, user: str, channel: str, thread_ts: Optional[str]) -> None:

@@ -4,6 +4,10 @@ Mounted at /socket.io (rasa-webchat's protocol). A browser asks for a session on
 (`session_request`, with the ID it kept from an earlier visit, or none) and the server remembers
 which session each socket has: a message is always in that session's conversation, `web:<session>`,
 whatever `session_id` it claims. Replies go to every socket of the session (its room).
+
+With several Rasa replicas (REDIS_HOST set), the rooms are joined up through Redis
+(channels/socketio_manager.py): a reply sent by any replica reaches the sockets on every other.
+The load balancer keeps each socket's transport requests on one replica (ops/haproxy.cfg).
 """
 import inspect
 import logging
@@ -11,15 +15,17 @@ import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from channels.config import RedisConfig
 from channels.conversation_ids import conversation_id, local_part
 from channels.limits import MAX_BODY_BYTES, bounded
+from channels.socketio_manager import JsonRedisManager
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +42,21 @@ class WebsiteReplies(SocketIOOutput):
 class WebsiteChannel(SocketIOInput):
     """Rasa's socket.io channel keeping each socket's session on the server."""
 
+    redis: RedisConfig = RedisConfig()
+
     @classmethod
     def name(cls) -> str:
         return "socketio"
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """Rasa's settings from credentials.yml; the shared Redis, if any, from the environment."""
+        channel = super().from_credentials(credentials)
+        channel.redis = RedisConfig.from_env()
+        return channel
+
     def get_output_channel(self) -> Optional[WebsiteReplies]:
-        """Also what Rasa's API uses to push a coach's reply (one Rasa process holds the sockets)."""
+        """Also what Rasa's API uses to push a coach's reply (to the replica holding the socket, via Redis)."""
         if self.sio is None:
             logger.error("The socket.io channel has not started: a reply to the website cannot be sent.")
             return None
@@ -50,7 +65,9 @@ class WebsiteChannel(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Any origin may connect (Rasa's CORS setting guards the HTTP routes); a frame is at most
         # the channels' body limit, where engine.io would take 1 MB.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_BODY_BYTES)
+        manager = JsonRedisManager(self.redis) if self.redis.enabled else None  # None: this process only
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_BODY_BYTES,
+                          client_manager=manager)
         self.sio = sio
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
 

@@ -2,6 +2,8 @@
 # Starts every service of the assistant under supervisord (ops/supervisord.conf) in the foreground;
 # Ctrl-C stops them all. `make run` calls this after setting up; the end-to-end tests call it too,
 # with other ports and directories. A service that crashes is restarted; the others keep running.
+# With REPLICAS=N (`make cluster`), N Rasa replicas and N action servers run behind HAProxy
+# (ops/supervisord.cluster.conf, ops/haproxy.cfg), sharing the databases and Redis.
 set -euo pipefail
 # Everything created from here on (secrets, databases, logs, the control socket) is owner-only.
 umask 077
@@ -48,6 +50,35 @@ export RASA_TELEMETRY_ENABLED=false
 export LOG_DIR=${LOG_DIR:-$root/var/log}
 export RUN_DIR=${RUN_DIR:-$root/var/run}
 mkdir -p "$LOG_DIR" "$RUN_DIR"
+conf="$root/ops/supervisord.conf"
+if [ -n "${REPLICAS:-}" ]; then
+  [[ "$REPLICAS" =~ ^[1-9][0-9]*$ ]] || { echo "REPLICAS must be a number of replicas, not '$REPLICAS'." >&2; exit 1; }
+  for url in "$TRACKER_DB_URL" "$CATALOG_DB_URL" "${HANDOFF_DB_URL:-}"; do
+    if [[ "$url" == sqlite* ]]; then
+      echo "Replicas share their databases: set TRACKER_DB_URL and CATALOG_DB_URL (and HANDOFF_DB_URL, if" \
+        "given) to a database server (README.md, Scale-out)." >&2
+      exit 1
+    fi
+  done
+  export HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
+  [ -x "$HAPROXY" ] || { echo "No HAProxy at $HAPROXY: run \`make cluster\` (it installs Debian's)." >&2; exit 1; }
+  export RASA_ENDPOINTS=${RASA_ENDPOINTS:-$root/bot/endpoints.cluster.yml}
+  export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_DB=${REDIS_DB:-0}
+  export REDIS_KEY_PREFIX=${REDIS_KEY_PREFIX:-advisor}
+  # HAProxy takes RASA_PORT (on every interface, as Rasa alone does) and ACTION_PORT; the
+  # replicas listen on 127.0.0.1 only, from these ports up.
+  export RASA_LB_HOST=${RASA_LB_HOST:-0.0.0.0} RASA_HOST=127.0.0.1
+  export RASA_REPLICA_PORT=${RASA_REPLICA_PORT:-5100} ACTION_REPLICA_PORT=${ACTION_REPLICA_PORT:-5150}
+  servers() {  # NAME FIRST_PORT: one HAProxy server line per replica
+    for ((i = 0; i < REPLICAS; i++)); do printf '    server %s-%d 127.0.0.1:%d\n' "$1" "$i" $(($2 + i)); done
+  }
+  RASA_SERVERS=$(servers rasa "$RASA_REPLICA_PORT") ACTION_SERVERS=$(servers actions "$ACTION_REPLICA_PORT") \
+    awk '$1 == "#@servers" { print ($2 == "rasa" ? ENVIRON["RASA_SERVERS"] : ENVIRON["ACTION_SERVERS"]); next } { print }' \
+    "$root/ops/haproxy.cfg" > "$RUN_DIR/haproxy.cfg"
+  "$HAPROXY" -c -q -f "$RUN_DIR/haproxy.cfg"
+  conf="$root/ops/supervisord.cluster.conf"
+fi
+export RASA_ENDPOINTS=${RASA_ENDPOINTS:-$root/bot/endpoints.yml}
 # Files an older version created world-readable (databases hold transcripts and password hashes).
 [ -d "$root/var" ] && chmod -R go= "$root/var"
 [ -x "$DESK_PYTHON" ] || { echo "No desk environment at $DESK_PYTHON: run \`make setup\`." >&2; exit 1; }
@@ -59,6 +90,7 @@ Credential Advisor is starting under supervisord (Rasa needs about 20 s to load 
   coach desk:      http://localhost:$DESK_PORT/desk/   (add a coach: .venv/bin/python -m channels.desk create-coach NAME)
   action server:   http://127.0.0.1:$ACTION_PORT/health
   services:        make status   (supervisorctl; logs in $LOG_DIR)
-Press Ctrl-C to stop everything.
 MSG
-exec "$bin/supervisord" -c "$root/ops/supervisord.conf"
+[ -z "${REPLICAS:-}" ] || echo "  scale-out:       $REPLICAS Rasa replicas and $REPLICAS action servers behind HAProxy (logs rasa-N.log, actions-N.log)"
+echo "Press Ctrl-C to stop everything."
+exec "$bin/supervisord" -c "$conf"

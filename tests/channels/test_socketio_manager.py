@@ -1,0 +1,44 @@
+"""The website's socket.io manager joins replicas through Redis with JSON, and never unpickles."""
+import asyncio
+import pickle
+import uuid
+
+import pytest
+import redis
+
+from channels.config import RedisConfig
+from channels.socketio_manager import JsonRedisManager
+
+
+@pytest.fixture
+def redis_config():
+    """A key prefix (and so a pub/sub channel) of this test's own on the local Redis."""
+    config = RedisConfig(host="127.0.0.1", key_prefix=f"advisortest{uuid.uuid4().hex[:12]}")
+    yield config
+    client = redis.Redis.from_url(config.url)
+    for key in client.scan_iter(match=f"{config.key_prefix}:*"):
+        client.delete(key)
+
+
+async def test_what_one_replica_emits_reaches_the_other_as_json_only(redis_config):
+    sender, receiver = JsonRedisManager(redis_config), JsonRedisManager(redis_config)
+    assert receiver.channel == f"{redis_config.key_prefix}:socketio"
+    heard: asyncio.Queue = asyncio.Queue()
+
+    async def listen() -> None:
+        async for message in receiver._listen():
+            heard.put_nowait(message)
+
+    listening = asyncio.create_task(listen())
+    try:
+        await asyncio.sleep(0.3)  # subscribed
+        raw = redis.Redis.from_url(redis_config.url)
+        raw.publish(receiver.channel, pickle.dumps({"method": "emit", "event": "evil"}))
+        raw.publish(receiver.channel, b"[1, 2]")
+        await sender.emit("bot_uttered", {"text": "Hi from the coach."}, namespace="/", room="session1")
+        message = await asyncio.wait_for(heard.get(), 5)
+        assert message["method"] == "emit" and message["event"] == "bot_uttered"
+        assert message["data"] == {"text": "Hi from the coach."} and message["room"] == "session1"
+        assert heard.empty()  # the pickle and the JSON array were dropped
+    finally:
+        listening.cancel()
