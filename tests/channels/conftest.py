@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, List, Optional
 
 import pytest
+import redis
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Sanic
 
+from channels.config import RedisConfig
 from tests.chat_fakes import FakeSlack, FakeTelegram
 
 Bot = Callable[[UserMessage], Awaitable[Any]]
@@ -89,3 +91,14 @@ def telegram_api() -> Iterator[FakeTelegram]:
     fake = FakeTelegram().start()
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def redis_config() -> Iterator[RedisConfig]:
+    """A key prefix (and so a pub/sub channel) of this test's own on the local Redis; its keys are
+    deleted afterwards."""
+    config = RedisConfig(host="127.0.0.1", key_prefix=f"advisortest{uuid.uuid4().hex[:12]}")
+    yield config
+    client = redis.Redis.from_url(config.url)
+    for key in client.scan_iter(match=f"{config.key_prefix}:*"):
+        client.delete(key)

@@ -1,21 +1,9 @@
 """Slack's retries are dropped by event ID: in memory for one process, in Redis for several replicas."""
-import uuid
 
-import pytest
 import redis
 
 from channels.config import RedisConfig
 from channels.seen_events import RedisSeenEvents, SeenEvents, seen_events
-
-
-@pytest.fixture
-def redis_config():
-    """A key prefix of this test's own on the local Redis; its keys are deleted afterwards."""
-    config = RedisConfig(host="127.0.0.1", key_prefix=f"advisortest{uuid.uuid4().hex[:12]}")
-    yield config
-    client = redis.Redis.from_url(config.url)
-    for key in client.scan_iter(match=f"{config.key_prefix}:*"):
-        client.delete(key)
 
 
 async def test_memory_drops_the_second_delivery_only():

@@ -1,23 +1,10 @@
 """The website's socket.io manager joins replicas through Redis with JSON, and never unpickles."""
 import asyncio
 import pickle
-import uuid
 
-import pytest
 import redis
 
-from channels.config import RedisConfig
 from channels.socketio_manager import JsonRedisManager
-
-
-@pytest.fixture
-def redis_config():
-    """A key prefix (and so a pub/sub channel) of this test's own on the local Redis."""
-    config = RedisConfig(host="127.0.0.1", key_prefix=f"advisortest{uuid.uuid4().hex[:12]}")
-    yield config
-    client = redis.Redis.from_url(config.url)
-    for key in client.scan_iter(match=f"{config.key_prefix}:*"):
-        client.delete(key)
 
 
 async def test_what_one_replica_emits_reaches_the_other_as_json_only(redis_config):

@@ -1,11 +1,9 @@
 """The real stack for end-to-end tests: started once per session, stopped at the end."""
-import subprocess
-import sys
 
 import pytest
 
 from tests.chat_fakes import TELEGRAM_SECRET, FakeSlack, FakeTelegram
-from tests.e2e.people import PASSWORD, Coach
+from tests.e2e.people import Coach
 from tests.e2e.stack import ROOT, Stack
 
 
@@ -49,9 +47,4 @@ def stack(tmp_path_factory, slack_api, telegram_api):
 @pytest.fixture(scope="session")
 def coach(stack):
     """A coach signed in to the live desk."""
-    # The stack's own handoff database is new: the coach cannot exist yet.
-    subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", "coach-e2e", "--password-stdin"],
-                   input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, capture_output=True, check=True)
-    desk = Coach(stack.web_url)
-    desk.sign_in()
-    return desk
+    return Coach.created_on(stack)

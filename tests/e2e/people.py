@@ -2,11 +2,15 @@
 import asyncio
 import http.cookiejar
 import re
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 import uuid
 
 import socketio
+
+from tests.e2e.stack import ROOT, Stack
 
 PASSWORD = "correct horse battery"
 
@@ -47,6 +51,15 @@ class Learner:
 
 class Coach:
     """A coach in a browser session on the desk, through plain HTTP with cookies."""
+
+    @classmethod
+    def created_on(cls, stack: "Stack") -> "Coach":
+        """A new coach account on the stack's own (new) handoff database, signed in to its desk."""
+        subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", "coach-e2e", "--password-stdin"],
+                       input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, capture_output=True, check=True)
+        desk = cls(stack.web_url)
+        desk.sign_in()
+        return desk
 
     def __init__(self, desk_url: str):
         self.desk = desk_url.rstrip("/") + "/desk"

@@ -6,7 +6,6 @@ import concurrent.futures
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -17,7 +16,7 @@ import pytest
 from channels.slack import slack_conversation
 from tests.chat_fakes import slack_message
 from tests.e2e.chat_support import new_handoff, user_messages
-from tests.e2e.people import PASSWORD, Coach
+from tests.e2e.people import Coach
 from tests.e2e.shared_stores import (
     REDIS_HOST,
     REDIS_PORT,
@@ -53,11 +52,7 @@ def cluster(tmp_path_factory, slack_api):
 
 @pytest.fixture(scope="module")
 def coach(cluster):
-    subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", "coach-e2e", "--password-stdin"],
-                   input=PASSWORD + "\n", text=True, env=cluster.env, cwd=ROOT, capture_output=True, check=True)
-    desk = Coach(cluster.web_url)
-    desk.sign_in()
-    return desk
+    return Coach.created_on(cluster)
 
 
 def test_twenty_conversations_at_once_through_the_load_balancer(cluster):
