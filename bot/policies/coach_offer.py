@@ -6,15 +6,14 @@ Rules cannot see which response came last, so this policy reads it from the trac
 """
 from typing import Any, Dict, List, Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.policies.base import UntrainedPolicy
 from bot.policies.reply_guard import custom_action_failed_silently
 
 
@@ -35,7 +34,7 @@ def offer_answered(tracker: DialogueStateTracker, offers: List[str]) -> Optional
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class CoachOfferPolicy(Policy):
+class CoachOfferPolicy(UntrainedPolicy):
     """Predicts the handoff for a "yes" to a coach offer, and a friendly follow-up for a "no"."""
 
     @staticmethod
@@ -49,11 +48,6 @@ class CoachOfferPolicy(Policy):
             "accept_action": "action_handoff",
             "decline_action": "utter_anything_else",
         }
-
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
 
     def predict_action_probabilities(
         self,

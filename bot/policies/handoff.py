@@ -1,21 +1,20 @@
 """While a coach has the conversation, every learner message goes to the coach, nothing else."""
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.policies.base import UntrainedPolicy
 from bot.policies.reply_guard import custom_action_failed_silently
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class HandoffPolicy(Policy):
+class HandoffPolicy(UntrainedPolicy):
     """Predicts the relay action for a new learner message during an open handoff.
 
     When the relay fails (the action server is down), the message is still in the conversation's
@@ -27,11 +26,6 @@ class HandoffPolicy(Policy):
         # Above every other policy: an open handoff outranks rules, forms and the model.
         return {"priority": 8, "relay_action": "action_relay_to_coach", "flag_slot": "handoff_active",
                 "kept_response": "utter_handoff_message_kept"}
-
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
 
     def predict_action_probabilities(
         self,

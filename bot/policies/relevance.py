@@ -6,18 +6,14 @@ the words of the message (bot/relevance.py) for the intents whose answers cost m
 answers with the polite decline instead. Inside a form the form reads the answer; a button press
 (an "/intent" payload) is always meant.
 """
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import relevance
 from bot.actions.intents import is_faq
+from bot.policies.base import ReplyThenListenPolicy
 
 CHECKS: Dict[str, Callable[[str], bool]] = {
     "ask_recommendation": relevance.asks_for_a_recommendation,
@@ -38,7 +34,7 @@ def off_the_subject(intent: Optional[str], text: str) -> bool:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class RelevancePolicy(Policy):
+class RelevancePolicy(ReplyThenListenPolicy):
     """Predicts the decline for a domain intent whose message is off the subject."""
 
     @staticmethod
@@ -46,19 +42,7 @@ class RelevancePolicy(Policy):
         # Above RulePolicy (6), whose rules would run the questionnaire, the handoff or the answer.
         return {"priority": 7, "decline_response": "utter_out_of_scope", "flag_slot": "handoff_active"}
 
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[str, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        probabilities = self._default_predictions(domain)
+    def reply(self, tracker: DialogueStateTracker) -> Optional[str]:
         message = tracker.latest_message
         declined = (
             message is not None
@@ -66,9 +50,4 @@ class RelevancePolicy(Policy):
             and not tracker.get_slot(self.config["flag_slot"])  # during a handoff everything goes to the coach
             and off_the_subject(message.intent.get("name"), message.text or "")
         )
-        decline = self.config["decline_response"]
-        if declined and tracker.latest_action_name == ACTION_LISTEN_NAME:
-            probabilities[domain.index_for_action(decline)] = 1.0
-        elif declined and tracker.latest_action_name == decline:
-            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0  # the decline ends the turn
-        return self._prediction(probabilities)
+        return self.config["decline_response"] if declined else None

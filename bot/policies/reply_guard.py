@@ -6,16 +6,16 @@ action that ran without any result since the last user message and answers with 
 that says something went wrong and how to reach a coach.
 """
 from itertools import islice
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, DEFAULT_ACTION_NAMES
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies.base import UntrainedPolicy
 
 
 def custom_action_failed_silently(tracker: DialogueStateTracker) -> bool:
@@ -45,18 +45,13 @@ def custom_action_failed_silently(tracker: DialogueStateTracker) -> bool:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class ReplyGuardPolicy(Policy):
+class ReplyGuardPolicy(UntrainedPolicy):
     """Predicts an apology when a custom action failed without a word to the learner."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         # Priority above RulePolicy's 6, so its confident `action_listen` does not win the tie.
         return {"priority": 7, "failure_response": "utter_technical_problem"}
-
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
 
     def predict_action_probabilities(
         self,
