@@ -8,7 +8,7 @@ Run: `.venv/bin/python -m bench.security`. For the numbers before the fix, copy 
 checkout of the older commit and run it there with PYTHONPATH set to that checkout.
 """
 import concurrent.futures
-import http.client
+import functools
 import json
 import re
 import sys
@@ -16,9 +16,10 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Tuple
 
 from bench.latency import group_rss_mb
+from tests.e2e import chat_support
 from tests.e2e.stack import Stack
 
 QUESTION = "How much is Introduction to Generative AI?"
@@ -26,17 +27,8 @@ SENTENCE = "I work full time and wonder whether a certificate in project managem
 GUESSES = 40
 
 
-def fetch(url: str, method: str = "GET", body: bytes = b"", headers: Dict[str, str] = None,
-          source: str = "127.0.0.1") -> Tuple[int, Dict[str, str], bytes]:
-    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
-    path = "/" + url.split("//", 1)[1].split("/", 1)[1]
-    connection = http.client.HTTPConnection(host, int(port), timeout=120, source_address=(source, 0))
-    try:
-        connection.request(method, path, body=body or None, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+# The requests of the tests, given longer: before the limits a 48 KB message took 36 s.
+fetch = functools.partial(chat_support.fetch, timeout=120)
 
 
 def ask(stack: Stack, message: str) -> Tuple[float, str]:

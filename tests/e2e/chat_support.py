@@ -1,7 +1,8 @@
 """What the Slack and Telegram end-to-end tests look up: Rasa's record of a conversation, new handoffs."""
+import http.client
 import json
 import time
-from typing import List, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 from tests.e2e.people import Coach
 from tests.e2e.stack import Stack
@@ -26,3 +27,17 @@ def new_handoff(coach: Coach, channel: str, known: Set[int], timeout: float = 15
             return max(rows, key=lambda row: row["id"])["url"].removeprefix("/desk")
         time.sleep(0.5)
     raise AssertionError(f"no new handoff from {channel} reached the desk within {timeout} s")
+
+
+def fetch(url: str, method: str = "GET", body: bytes = b"", headers: Optional[Dict[str, str]] = None,
+         source: str = "127.0.0.1", timeout: float = 30) -> Tuple[int, Dict[str, str], bytes]:
+    """One request from a chosen loopback address (127.0.0.0/8), so throttled addresses stay apart."""
+    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
+    path = "/" + url.split("//", 1)[1].split("/", 1)[1]
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout, source_address=(source, 0))
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()

@@ -4,7 +4,6 @@ Each test names the finding it reproduces; on the code before the fix each of th
 Slack and Telegram probes go through the loopback fakes, signed as the real services sign.
 """
 import concurrent.futures
-import http.client
 import json
 import re
 import socket
@@ -13,29 +12,14 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, Optional, Tuple
 
 import pytest
 
 from channels.conversation_ids import conversation_id
-from tests.e2e.chat_support import handoff_ids, new_handoff, user_messages
+from tests.e2e.chat_support import fetch, handoff_ids, new_handoff, user_messages
 from tests.e2e.people import PASSWORD, Coach
 from tests.e2e.stack import ROOT
 from tests.e2e.test_telegram import Learner as TelegramLearner
-
-
-def fetch(url: str, method: str = "GET", body: bytes = b"", headers: Optional[Dict[str, str]] = None,
-         source: str = "127.0.0.1", timeout: float = 30) -> Tuple[int, Dict[str, str], bytes]:
-    """One request from a chosen loopback address (127.0.0.0/8), so throttled addresses stay apart."""
-    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
-    path = "/" + url.split("//", 1)[1].split("/", 1)[1]
-    connection = http.client.HTTPConnection(host, int(port), timeout=timeout, source_address=(source, 0))
-    try:
-        connection.request(method, path, body=body or None, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
 
 
 def rest(stack, sender: str, message: str, **extra) -> list:
