@@ -1,13 +1,45 @@
 """Configuration of the web server (coach desk and website) and of the chat channels' shared Redis,
-read from the environment."""
+read from the environment.
+
+A malformed value raises ValueError naming the variable and the value, so a service refuses to
+start with a message saying what to fix rather than failing later on a learner's message.
+"""
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Union
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handoff_db import handoff_db_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def number(env: Mapping[str, str], name: str, default: Union[int, float], minimum: Union[int, float] = 0,
+           kind: type = int) -> Union[int, float]:
+    """The variable as a number (whole unless `kind` is float) of at least `minimum`, else its default."""
+    value = env.get(name) or ""
+    if not value:
+        return default
+    try:
+        parsed = kind(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed < minimum:
+        raise ValueError(f"{name}={value!r} is not valid: it must be a {'whole ' if kind is int else ''}number "
+                         f"of at least {minimum}")
+    return parsed
+
+
+def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
+    """The variable as the name of a time zone, checked against the zone database."""
+    value = env.get(name) or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name}={value!r} is not valid: not a time zone such as 'America/New_York'") from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -38,10 +70,10 @@ class ServerConfig:
         return self.public_url.startswith("https://")
 
     @classmethod
-    def from_env(cls) -> "ServerConfig":
-        env = os.environ
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "ServerConfig":
+        """The settings from `env`; ValueError naming the variable when one is malformed."""
         return cls(
-            port=int(env.get("DESK_PORT", cls.port)),
+            port=number(env, "DESK_PORT", cls.port, minimum=1),
             rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{env.get('RASA_PORT', '5005')}"),
             rasa_jwt_secret=env.get("RASA_JWT_SECRET", ""),
             chat_socket_url=env.get("CHAT_SOCKET_URL", f"http://localhost:{env.get('RASA_PORT', '5005')}"),
@@ -50,12 +82,12 @@ class ServerConfig:
             catalog_db_url=env.get("CATALOG_DB_URL") or None,
             public_url=env.get("DESK_PUBLIC_URL", f"http://localhost:{env.get('DESK_PORT', cls.port)}"),
             slack_webhook_url=env.get("COACH_SLACK_WEBHOOK_URL") or None,
-            retention_days=int(env.get("DESK_RETENTION_DAYS", cls.retention_days)),
-            abandoned_days=int(env.get("DESK_ABANDONED_DAYS", cls.abandoned_days)),
-            audit_retention_days=int(env.get("DESK_AUDIT_RETENTION_DAYS", cls.audit_retention_days)),
+            retention_days=number(env, "DESK_RETENTION_DAYS", cls.retention_days, minimum=1),
+            abandoned_days=number(env, "DESK_ABANDONED_DAYS", cls.abandoned_days, minimum=1),
+            audit_retention_days=number(env, "DESK_AUDIT_RETENTION_DAYS", cls.audit_retention_days, minimum=1),
             tracker_db_url=env.get("TRACKER_DB_URL") or cls.tracker_db_url,
             reviewed_nlu_path=Path(env.get("REVIEWED_NLU_FILE") or cls.reviewed_nlu_path),
-            office_timezone=env.get("COACH_TIMEZONE") or cls.office_timezone,
+            office_timezone=time_zone(env, "COACH_TIMEZONE", cls.office_timezone),
         )
 
 
@@ -86,7 +118,7 @@ class RedisConfig:
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "RedisConfig":
         return cls(
             host=env.get("REDIS_HOST") or None,
-            port=int(env.get("REDIS_PORT") or cls.port),
-            db=int(env.get("REDIS_DB") or cls.db),
+            port=number(env, "REDIS_PORT", cls.port, minimum=1),
+            db=number(env, "REDIS_DB", cls.db),
             key_prefix=env.get("REDIS_KEY_PREFIX") or cls.key_prefix,
         )

@@ -10,6 +10,7 @@ from typing import Mapping
 
 from bot.actions.coaching_hours import CoachingHours
 from catalog_db.engine import DEFAULT_URL
+from channels.config import number
 from handoff_db import handoff_db_url
 
 DEFAULT_HOURS = ("Mon-Fri 09:00-17:00", "America/New_York", "")
@@ -26,22 +27,23 @@ class ActionServerSettings:
     handoff_db_url: str = DEFAULT_URL  # HANDOFF_DB_URL, else the catalog database
     # COACH_HOURS, COACH_TIMEZONE, COACH_HOLIDAYS: when coaches answer (bot/actions/coaching_hours.py)
     coaching_hours: CoachingHours = field(default_factory=lambda: CoachingHours.parse(*DEFAULT_HOURS))
-    typical_wait_minutes: str = "10"      # COACH_TYPICAL_WAIT_MINUTES: the wait a learner is told
+    typical_wait_minutes: int = 10  # COACH_TYPICAL_WAIT_MINUTES: the wait a learner is told
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ActionServerSettings":
-        """The settings from `env`; ValueError when one is malformed (such as COACH_HOURS)."""
+        """The settings from `env`; ValueError naming the variable and its value when one is malformed
+        (such as COACH_HOURS), which stops the action server at start."""
         catalog = env.get("CATALOG_DB_URL") or DEFAULT_URL
         hours, zone, holidays = DEFAULT_HOURS
         return cls(
             host=env.get("ACTION_HOST") or cls.host,
-            port=int(env.get("ACTION_PORT") or cls.port),
+            port=number(env, "ACTION_PORT", cls.port, minimum=1),
             token=env.get("ACTION_SERVER_TOKEN", ""),
             catalog_db_url=catalog,
             handoff_db_url=handoff_db_url(env) or catalog,
             coaching_hours=CoachingHours.parse(env.get("COACH_HOURS") or hours, env.get("COACH_TIMEZONE") or zone,
                                                env.get("COACH_HOLIDAYS", holidays)),
-            typical_wait_minutes=env.get("COACH_TYPICAL_WAIT_MINUTES") or cls.typical_wait_minutes,
+            typical_wait_minutes=number(env, "COACH_TYPICAL_WAIT_MINUTES", cls.typical_wait_minutes, minimum=1),
         )
 
 

