@@ -2,7 +2,8 @@
 
 `python -m bot.rasa_server` (what `make run` starts). Differences from `rasa run --enable-api`:
 - The HTTP API takes only a JWT in the Authorization header, signed with RASA_JWT_SECRET: a token
-  on the command line shows in `ps`, and one in a query string lands in access logs.
+  on the command line shows in `ps`, and one in a query string lands in access logs. The token must
+  be HS256 and expire, with a few seconds of leeway, not sanic-jwt's three minutes (bot/api_tokens.py).
 - Conversation IDs in API paths are percent-decoded. Callers encode them (an ID may hold `/`,
   `..`, `?`, `#`); Sanic 21 would leave `rest%3Ame` as it is and find no such conversation.
 - Request bodies are capped at MAX_BODY_BYTES (Sanic's default is 100 MB); the chat channels cap
@@ -16,11 +17,13 @@ import argparse
 import logging
 import os
 import sys
-from typing import Optional, Sequence
+from typing import Any, Awaitable, Callable, Optional, Sequence
 from urllib.parse import unquote
 
 from sanic import Sanic
 from sanic.request import Request
+
+from bot import api_tokens
 
 MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_ACTION_TIMEOUT = 5.0
@@ -40,8 +43,12 @@ async def decode_conversation_id(request: Request) -> None:
         request.match_info["conversation_id"] = unquote(request.match_info["conversation_id"])
 
 
-async def add_middleware(app: Sanic, _loop: object) -> None:
-    app.register_middleware(decode_conversation_id, "request")
+def middleware_for(secret: str) -> Callable[[Sanic, Any], Awaitable[None]]:
+    """A listener adding ours to Rasa's app: the token checks first, then the ID decoding."""
+    async def add_middleware(app: Sanic, _loop: Any) -> None:
+        app.register_middleware(api_tokens.token_check(secret), "request")
+        app.register_middleware(decode_conversation_id, "request")
+    return add_middleware
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -80,7 +87,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rasa.core.run.serve_application(
         model_path=args.model, credentials=args.credentials, endpoints=AvailableEndpoints.read_endpoints(args.endpoints),
         interface=args.interface, port=args.port, cors=args.cors, enable_api=True,
-        jwt_secret=secret, jwt_method="HS256", server_listeners=[(add_middleware, "before_server_start")],
+        jwt_secret=secret, jwt_method=api_tokens.ALGORITHM,
+        server_listeners=[(middleware_for(secret), "before_server_start")],
     )
     return 0
 

@@ -7,8 +7,11 @@ Telegram fail through their loopback fakes (`outage`: 500 to one learner's calls
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import List
 
+import jwt
 import pytest
 
 from tests.e2e.chat_support import fetch
@@ -60,3 +63,25 @@ def test_5_hours_that_wrap_over_the_weekend_have_coaches_in(stack, tmp_path):
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+# 6. Rasa's API tokens.
+
+def api_status(stack, token: str) -> int:
+    return fetch(f"{stack.url}/conversations/rest%3Atokens/tracker",
+                 headers={"Authorization": f"Bearer {token}"})[0]
+
+
+def test_6_rasas_api_refuses_expired_unexpiring_and_unsigned_tokens_with_401(stack):
+    now = int(time.time())
+    user = {"user": {"username": "e2e", "role": "admin"}}
+    secret = stack.jwt_secret
+    assert api_status(stack, jwt.encode({**user, "exp": now + 60}, secret, algorithm="HS256")) == 200
+    refused: List[str] = [
+        jwt.encode({**user, "exp": now - 30}, secret, algorithm="HS256"),  # expired half a minute ago
+        jwt.encode(user, secret, algorithm="HS256"),  # never expires
+        jwt.encode({**user, "exp": now + 60}, None, algorithm="none"),
+        jwt.encode({**user, "exp": now + 60}, secret, algorithm="HS512"),
+        "not.a.token",
+    ]
+    assert [api_status(stack, token) for token in refused] == [401] * len(refused)
