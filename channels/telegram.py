@@ -10,7 +10,7 @@ import logging
 import os
 import re
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
 
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
@@ -32,6 +32,31 @@ DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
 REMEMBERED_KEYBOARDS = 10_000  # chats whose latest keyboard is kept, least recently used dropped first
+
+
+class NotAnUpdate(ValueError):
+    """A request with the webhook's secret whose body does not have the shape of a Telegram update."""
+
+
+def chat_message(update: Any) -> Tuple[Optional[int], Optional[str]]:
+    """The chat and text of an update's message: (None, None) for updates without a message (edits,
+    channel posts), a None text for messages without one (stickers, photos)."""
+    if not isinstance(update, dict):
+        raise NotAnUpdate("the update is not an object")
+    message = update.get("message")
+    if message is None:
+        return None, None
+    if not isinstance(message, dict):
+        raise NotAnUpdate("its message is not an object")
+    chat = message.get("chat")
+    if not isinstance(chat, dict):
+        raise NotAnUpdate("its message's chat is not an object")
+    chat_id, text = chat.get("id"), message.get("text")
+    if not isinstance(chat_id, int) or isinstance(chat_id, bool):  # True is an int to Python
+        raise NotAnUpdate("its chat's id is not a number")
+    if not isinstance(text, (str, type(None))):
+        raise NotAnUpdate("its message's text is not a string")
+    return chat_id, text
 
 
 class TelegramReplies(TelegramOutput):
@@ -154,17 +179,13 @@ class TelegramChannel(TelegramInput):
                 update = json.loads(await read_body(request))
             except ValueError:
                 return response.text("The update is not JSON.", status=400)
-            message = update.get("message") if isinstance(update, dict) else None
-            if message is None and isinstance(update, dict):
-                return response.text("")  # edits, channel posts, polls: nothing to answer
-            chat_id = (message.get("chat") or {}).get("id") if isinstance(message, dict) else None
-            text = message.get("text") if isinstance(message, dict) else None
-            if not isinstance(chat_id, int) or not isinstance(text, (str, type(None))):
-                logger.warning("Refused a Telegram update that is not one (update %s).",
-                               update.get("update_id") if isinstance(update, dict) else None)
-                return response.text("Not a Telegram update.", status=400)
+            try:
+                chat_id, text = chat_message(update)
+            except NotAnUpdate as error:
+                logger.warning("Refused a Telegram update that is not one: %s", error)
+                return response.text(f"Not a Telegram update: {error}", status=400)
             if not text:
-                return response.text("")  # stickers, photos, members joining: nothing to answer
+                return response.text("")  # edits, stickers, photos, members joining: nothing to answer
             chat = str(chat_id)
             text = self.output.payload_for(chat, self.user_text(text))
             if not text:

@@ -138,9 +138,14 @@ async def test_the_output_for_rasas_latest_channel_sends_to_the_chat(telegram_ap
 async def test_malformed_updates_get_400_and_oversized_ones_413_unread(serve, telegram_api):
     served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
     url, secret = served.url + "/webhook", {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
-    not_text = telegram_api.update(510, "x")
-    not_text["message"]["text"] = {"no": "string"}
-    for body in (b"[1, 2]", b"not json", json.dumps(not_text).encode()):
+    malformed = [b"[1, 2]", b"not json"]
+    for field, value in (("text", {"no": "string"}), ("chat", "510"), ("chat", [510]), ("chat", None),
+                         ("chat", {"id": True}), ("chat", {"id": "510"}), ("chat", {"id": 5.1}), ("chat", {})):
+        update = telegram_api.update(510, "x")
+        update["message"][field] = value
+        malformed.append(json.dumps(update).encode())
+    malformed.append(json.dumps({"update_id": 1, "message": "hello"}).encode())
+    for body in malformed:
         status, _ = await asyncio.to_thread(post, url, body, {"Content-Type": "application/json", **secret})
         assert status == 400, body
     huge = json.dumps(telegram_api.update(511, "x" * 200_000)).encode()
