@@ -83,21 +83,27 @@ async def http_client(app: web.Application) -> AsyncIterator[None]:
 
 
 async def announce_new_handoffs(app: web.Application) -> None:
-    """Post each new handoff to the coaches' Slack channel, when one is configured."""
+    """Post each new handoff to the coaches' Slack channel, when one is configured.
+
+    No transaction is open while Slack is waited on (up to 10 s): on SQLite a handoff being opened
+    meanwhile would otherwise find the database locked.
+    """
     config = app[config_key]
     if not config.slack_webhook_url:
         return
-    with app[db_key]() as session, session.begin():
-        for handoff in handoffs.unannounced(session):
-            text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
-                    f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
-            try:
-                async with app[http_key].post(config.slack_webhook_url, json={"text": text},
-                                              timeout=aiohttp.ClientTimeout(total=10)) as response:
-                    response.raise_for_status()
-            except (aiohttp.ClientError, TimeoutError) as error:
-                logger.error("could not post handoff %s to Slack: %s", handoff.id, error)
-                return  # try again on the next round
+    with app[db_key]() as session:
+        waiting = handoffs.unannounced(session)
+    for handoff in waiting:
+        text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
+                f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
+        try:
+            async with app[http_key].post(config.slack_webhook_url, json={"text": text},
+                                          timeout=aiohttp.ClientTimeout(total=10)) as response:
+                response.raise_for_status()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("could not post handoff %s to Slack: %s", handoff.id, error)
+            return  # try again on the next round
+        with app[db_key]() as session, session.begin():
             handoffs.mark_announced(session, handoff.id)
 
 

@@ -2,6 +2,7 @@
 import asyncio
 import io
 import re
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
@@ -31,6 +32,7 @@ class FakeRasa:
         self.calls = []
         self.trackers = {}
         self.tracker_reads = []
+        self.while_posting = None  # what happens while the desk waits for Slack's answer
 
     async def tracker(self, request: web.Request) -> web.Response:
         sender = unquote(request.raw_path.split("/conversations/", 1)[1].split("/tracker", 1)[0])
@@ -55,6 +57,8 @@ class FakeRasa:
 
     async def slack(self, request: web.Request) -> web.Response:
         self.calls.append(("slack", (await request.json())["text"], None))
+        if self.while_posting is not None:
+            self.while_posting()
         return web.Response(text="ok")
 
 
@@ -206,6 +210,36 @@ async def test_slack_notice_once_per_handoff(aiohttp_client, config, fake_rasa, 
     await asyncio.sleep(0.3)  # a few more rounds: nothing is announced twice
     notices = [text for who, text, _ in fake_rasa.calls if who == "slack"]
     assert notices == [f"New handoff from socketio: asked for a person — http://desk.example/desk/handoffs/{handoff_id(database)}"]
+
+
+async def test_new_handoffs_can_be_stored_while_slack_is_posted_to(aiohttp_client, config, fake_rasa, database,
+                                                                    monkeypatch):
+    with make_session(database) as session, session.begin():
+        handoffs.open_handoff(session, sender_id="web:learner-2", channel="socketio", reason="asked for a person",
+                              summary={}, transcript=[])
+    stored, locked = [], []
+
+    def open_another_handoff():  # as the action server would, with little patience for a locked database
+        try:
+            with sqlite3.connect(database.removeprefix("sqlite:///"), timeout=0.2) as other:
+                other.execute("INSERT INTO handoffs (sender_id, channel, status, reason, summary, created_at, "
+                              "announced) VALUES ('web:learner-3', 'socketio', 'open', 'asked for a person', '{}', "
+                              "'2026-11-23 15:00:00', 1)")
+            stored.append(True)
+        except sqlite3.OperationalError as error:
+            locked.append(str(error))
+
+    fake_rasa.while_posting = open_another_handoff
+    monkeypatch.setattr(desk_app, "ROUND_SECONDS", 0.05)
+    await aiohttp_client(create_desk_app(config))
+    for _ in range(100):
+        if len(stored) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    assert locked == []
+    assert len(stored) == 2  # one while each announcement was posted, the second after the first was marked
+    with make_session(database) as session:
+        assert handoffs.unannounced(session) == []
 
 
 async def test_retention_and_restart_lose_nothing_open(aiohttp_client, config, database):
