@@ -4,10 +4,12 @@ read from the environment.
 A malformed value raises ValueError naming the variable and the value, so a service refuses to
 start with a message saying what to fix rather than failing later on a learner's message.
 """
+import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Union
+from typing import Mapping, Optional, Tuple, Union
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,6 +32,15 @@ def number(env: Mapping[str, str], name: str, default: Union[int, float], minimu
         raise ValueError(f"{name}={value!r} is not valid: it must be a {'whole ' if kind is int else ''}number "
                          f"of at least {minimum}")
     return parsed
+
+
+def networks(env: Mapping[str, str], name: str) -> Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...]:
+    """The variable as addresses and networks (10.0.0.7, 10.244.0.0/16, fd00::/8), comma- or space-separated."""
+    value = env.get(name) or ""
+    try:
+        return tuple(ipaddress.ip_network(part, strict=False) for part in re.split(r"[,\s]+", value) if part)
+    except ValueError as error:
+        raise ValueError(f"{name}={value!r} is not valid: {error}") from None
 
 
 def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
@@ -63,6 +74,8 @@ class ServerConfig:
     # REVIEWED_NLU_FILE: where admins' labelled examples go; the next `make train` learns them
     reviewed_nlu_path: Path = PROJECT_ROOT / "bot" / "data" / "nlu" / "reviewed.yml"
     office_timezone: str = "America/New_York"  # COACH_TIMEZONE: the office's days in the analytics
+    # DESK_TRUSTED_PROXIES: proxies whose X-Forwarded-For names the client (channels/desk/client_address.py)
+    trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -88,6 +101,7 @@ class ServerConfig:
             tracker_db_url=env.get("TRACKER_DB_URL") or cls.tracker_db_url,
             reviewed_nlu_path=Path(env.get("REVIEWED_NLU_FILE") or cls.reviewed_nlu_path),
             office_timezone=time_zone(env, "COACH_TIMEZONE", cls.office_timezone),
+            trusted_proxies=networks(env, "DESK_TRUSTED_PROXIES"),
         )
 
 

@@ -8,6 +8,7 @@ from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from channels.desk import sessions
+from channels.desk.client_address import client_address
 from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
 from channels.desk.rasa_client import RasaUnavailable, run_action
 from handoff_db import desk_access, handoffs
@@ -101,7 +102,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not sessions.csrf_ok(_form_csrf(request), form.get("csrf")):
         raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
     username, password = str(form.get("username", ""))[:100], str(form.get("password", ""))
-    address = request.remote or "unknown"
+    address = client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                             request.app[config_key].trusted_proxies)
     token, wait = await asyncio.get_running_loop().run_in_executor(
         request.app[hashing_key], _check_sign_in, request.app[db_key], username, password, address)
     if wait is not None:

@@ -1,6 +1,7 @@
 """The coach desk through aiohttp's test client, with a real database and a loopback fake of Rasa."""
 import asyncio
 import io
+import ipaddress
 import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
@@ -291,6 +292,25 @@ async def test_wrong_passwords_are_throttled_per_account_and_logged(client, data
         actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions.count("sign-in failed from 127.0.0.1") == desk_access.MAX_FAILURES_PER_ACCOUNT
     assert actions[-1] == "sign-in refused (too many failures) from 127.0.0.1"
+
+
+async def test_behind_a_trusted_proxy_the_throttle_counts_per_forwarded_client(aiohttp_client, config, database):
+    behind_ingress = ServerConfig(**{**config.__dict__, "trusted_proxies": (ipaddress.ip_network("127.0.0.0/8"),)})
+    client = await aiohttp_client(create_desk_app(behind_ingress))
+
+    async def sign_in_from(address: str, username: str) -> int:
+        page = await client.get("/login")
+        response = await client.post("/login", data={"username": username, "password": "wrong password!",
+                                                      "csrf": csrf_of(await page.text())},
+                                     headers={"X-Forwarded-For": f"198.51.100.200, {address}"})
+        return response.status
+
+    statuses = [await sign_in_from("203.0.113.1", f"guess-{n}") for n in range(desk_access.MAX_FAILURES_PER_ADDRESS + 1)]
+    assert statuses[-1] == 429  # the guesser's own address is throttled
+    assert await sign_in_from("203.0.113.2", "dana") == 401  # another coach behind the same ingress is not
+    with make_session(database) as session:
+        actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
+    assert "sign-in failed from 203.0.113.2" in actions
 
 
 def test_the_throttle_counts_per_address_and_forgets_after_the_window(database):
