@@ -13,7 +13,7 @@ from typing import Mapping, Optional, Tuple, Union
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from handoff_db import handoff_db_url
+from handoff_db import handoff_db_url, has_own_database
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +63,7 @@ class ServerConfig:
     chat_socket_url: str = "http://localhost:5005"  # CHAT_SOCKET_URL: Rasa's socket.io as browsers reach it
     session_secret: str = ""               # DESK_SESSION_SECRET: signs the coaches' session cookies
     database_url: Optional[str] = None     # HANDOFF_DB_URL, else the catalog database
+    own_database: bool = False             # HANDOFF_DB_URL given: a database of the desk's own, created if need be
     catalog_db_url: Optional[str] = None   # CATALOG_DB_URL, else var/catalog.sqlite3: program names
     public_url: str = "http://localhost:8080"  # DESK_PUBLIC_URL: links in Slack notices
     slack_webhook_url: Optional[str] = None  # COACH_SLACK_WEBHOOK_URL: optional new-handoff notices
@@ -92,6 +93,7 @@ class ServerConfig:
             chat_socket_url=env.get("CHAT_SOCKET_URL", f"http://localhost:{env.get('RASA_PORT', '5005')}"),
             session_secret=env.get("DESK_SESSION_SECRET", ""),
             database_url=handoff_db_url(env),
+            own_database=has_own_database(env),
             catalog_db_url=env.get("CATALOG_DB_URL") or None,
             public_url=env.get("DESK_PUBLIC_URL", f"http://localhost:{env.get('DESK_PORT', cls.port)}"),
             slack_webhook_url=env.get("COACH_SLACK_WEBHOOK_URL") or None,

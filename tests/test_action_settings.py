@@ -3,8 +3,10 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from bot.action_server import main
+from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.actions.handoff_actions import handoff_session
 from bot.actions.settings import ActionServerSettings, settings
 from catalog_db.engine import DEFAULT_URL, get_engine
@@ -75,3 +77,15 @@ def test_a_malformed_action_server_variable_is_named_with_its_value(env, message
 def test_a_malformed_desk_variable_is_named_with_its_value(env, message):
     with pytest.raises(ValueError, match=message):
         ServerConfig.from_env(env)
+
+
+def test_a_missing_catalog_is_never_created_by_the_action_server(tmp_path, monkeypatch):
+    catalog = tmp_path / "var" / "catalog.sqlite3"
+    monkeypatch.setenv("CATALOG_DB_URL", f"sqlite:///{catalog}")
+    monkeypatch.delenv("HANDOFF_DB_URL", raising=False)
+    with pytest.raises(CatalogUnavailable):
+        with catalog_session() as session:
+            session.connection()
+    with pytest.raises(OperationalError):  # handoffs live in the catalog's database: not there either
+        handoff_session()
+    assert not catalog.parent.exists()

@@ -23,7 +23,7 @@ from tests.actions_support import responses, run, tracker_for
 def store(tmp_path, monkeypatch):
     """The URL of an empty handoff database the actions use through HANDOFF_DB_URL."""
     url = f"sqlite:///{tmp_path / 'handoffs.sqlite3'}"
-    create_schema(get_engine(url))
+    create_schema(get_engine(url, create=True))
     monkeypatch.setenv("HANDOFF_DB_URL", url)
     monkeypatch.setenv("COACH_HOURS", "Mon-Sun 00:00-24:00")
     return url

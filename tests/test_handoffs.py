@@ -12,7 +12,7 @@ T0 = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def session(db_url):
-    create_schema(get_engine(db_url))
+    create_schema(get_engine(db_url, create=True))
     with make_session(db_url) as session, session.begin():
         yield session
 

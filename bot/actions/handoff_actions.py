@@ -8,7 +8,6 @@ replies through Rasa's API (`action_deliver_coach_messages`) and closes with `ac
 import logging
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -28,7 +27,7 @@ from catalog_db.engine import get_engine, make_session
 from channels.conversation_ids import channel_of
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import handoffs
-from handoff_db.schema import create_schema
+from handoff_db.schema import ensure_schema
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +39,10 @@ PULL_ONLY_CHANNELS = frozenset({"rest", None})
 def handoff_session() -> Session:
     """A session on the handoff database (HANDOFF_DB_URL, else the catalog's); its tables are
     created on first use, so the action server needs neither the desk nor `make catalog` first."""
-    url = settings().handoff_db_url
-    _ensure_handoff_schema(url)
-    return make_session(url)
-
-
-@lru_cache(maxsize=None)
-def _ensure_handoff_schema(url: str) -> None:
-    create_schema(get_engine(url))  # an error is not cached: the next call tries again
+    configured = settings()
+    engine = get_engine(configured.handoff_db_url, create=configured.own_handoff_db)
+    ensure_schema(engine)
+    return Session(engine, future=True)
 
 
 def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:

@@ -11,7 +11,7 @@ from typing import Mapping
 from bot.actions.coaching_hours import CoachingHours
 from catalog_db.engine import DEFAULT_URL
 from channels.config import number
-from handoff_db import handoff_db_url
+from handoff_db import handoff_db_url, has_own_database
 
 DEFAULT_HOURS = ("Mon-Fri 09:00-17:00", "America/New_York", "")
 
@@ -25,6 +25,7 @@ class ActionServerSettings:
     token: str = ""                 # ACTION_SERVER_TOKEN: the shared secret Rasa sends (endpoints.yml)
     catalog_db_url: str = DEFAULT_URL  # CATALOG_DB_URL, else var/catalog.sqlite3
     handoff_db_url: str = DEFAULT_URL  # HANDOFF_DB_URL, else the catalog database
+    own_handoff_db: bool = False       # HANDOFF_DB_URL given: its SQLite file is created on first use
     # COACH_HOURS, COACH_TIMEZONE, COACH_HOLIDAYS: when coaches answer (bot/actions/coaching_hours.py)
     coaching_hours: CoachingHours = field(default_factory=lambda: CoachingHours.parse(*DEFAULT_HOURS))
     typical_wait_minutes: int = 10  # COACH_TYPICAL_WAIT_MINUTES: the wait a learner is told
@@ -41,6 +42,7 @@ class ActionServerSettings:
             token=env.get("ACTION_SERVER_TOKEN", ""),
             catalog_db_url=catalog,
             handoff_db_url=handoff_db_url(env) or catalog,
+            own_handoff_db=has_own_database(env),
             coaching_hours=CoachingHours.parse(env.get("COACH_HOURS") or hours, env.get("COACH_TIMEZONE") or zone,
                                                env.get("COACH_HOLIDAYS", holidays)),
             typical_wait_minutes=number(env, "COACH_TYPICAL_WAIT_MINUTES", cls.typical_wait_minutes, minimum=1),

@@ -37,7 +37,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     config = ServerConfig.from_env()
     try:
-        create_schema(get_engine(config.database_url))
+        create_schema(get_engine(config.database_url, create=config.own_database))
         with make_session(config.database_url) as session, session.begin():
             if args.command in ("create-coach", "set-password"):
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()

@@ -8,25 +8,22 @@ from typing import AsyncIterator
 import aiohttp
 import jinja2
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from catalog_db.engine import get_engine
 from channels.config import ServerConfig
-from channels.desk import rasa_client
+from channels.desk import databases, rasa_client
 from channels.desk.analytics.app import setup_analytics
 from channels.desk.keys import (
-    catalog_key,
     config_key,
     db_key,
     hashing_key,
     http_key,
     templates_key,
-    tracker_key,
 )
 from channels.desk.routes import setup_routes
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import desk_access, handoffs
-from handoff_db.schema import create_schema
 
 logger = logging.getLogger(__name__)
 
@@ -54,20 +51,6 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
-
-
-async def database(app: web.Application) -> AsyncIterator[None]:
-    """The desk's databases, opened once: views take sessions from the app, never open one by URL."""
-    config = app[config_key]
-    engine, catalog, tracker = (get_engine(config.database_url), get_engine(config.catalog_db_url),
-                                get_engine(config.tracker_db_url))
-    create_schema(engine)
-    app[db_key] = sessionmaker(engine, future=True)
-    app[catalog_key] = sessionmaker(catalog, future=True)
-    app[tracker_key] = tracker
-    yield
-    for opened in {engine, catalog, tracker}:
-        opened.dispose()
 
 
 async def hashing_pool(app: web.Application) -> AsyncIterator[None]:
@@ -161,6 +144,8 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
                     await collect_missed_learner_messages(app)
             except rasa_client.RasaUnavailable as error:
                 logger.warning("could not look for missed learner messages: %s", error)
+            except SQLAlchemyError as error:  # the pages say so too (databases.unavailable_page)
+                logger.error("desk housekeeping: %s", databases.problem(app[db_key].kw["bind"], error))
             except Exception:  # keep the desk up; the next round tries again
                 logger.exception("desk housekeeping failed")
             await asyncio.sleep(ROUND_SECONDS)
@@ -177,11 +162,12 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
 def create_desk_app(config: ServerConfig) -> web.Application:
     if not config.session_secret:
         raise ValueError("DESK_SESSION_SECRET is empty: the desk will not sign sessions without a secret")
-    app = web.Application(middlewares=[refuse_large_bodies, security_headers], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[refuse_large_bodies, security_headers, databases.unavailable_page],
+                          client_max_size=MAX_BODY_BYTES)
     app[config_key] = config
     app[templates_key] = jinja2.Environment(
         loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
-    app.cleanup_ctx.extend([database, hashing_pool, http_client, housekeeping])
+    app.cleanup_ctx.extend([databases.opened, hashing_pool, http_client, housekeeping])
     setup_routes(app)
     setup_analytics(app)
     return app

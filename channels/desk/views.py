@@ -28,7 +28,7 @@ def _url(request: web.Request, name: str, **parts: str) -> str:
     return str(request.app.router[name].url_for(**parts))
 
 
-def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     html = request.app[templates_key].get_template(template).render(
         url=lambda name, **parts: _url(request, name, **{k: str(v) for k, v in parts.items()}), **context)
     return web.Response(text=html, content_type="text/html", status=status)
@@ -75,7 +75,7 @@ def coach_required(json: bool = False):
 
 async def login_page(request: web.Request, error: Optional[str] = None, status: int = 200) -> web.Response:
     csrf, cookie = sessions.issue_form_token(request.app[config_key].session_secret)
-    response = _render(request, "login.html", status=status, csrf=csrf, error=error)
+    response = render(request, "login.html", status=status, csrf=csrf, error=error)
     _set_cookie(request, response, sessions.LOGIN_COOKIE, cookie, sessions.LOGIN_SECONDS)
     return response
 
@@ -139,7 +139,7 @@ def _queue_rows(request: web.Request) -> list:
 
 @coach_required()
 async def queue_page(request: web.Request) -> web.Response:
-    return _render(request, "queue.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
+    return render(request, "queue.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
                    queue=_queue_rows(request))
 
 
@@ -170,7 +170,7 @@ async def handoff_page(request: web.Request) -> web.Response:
     with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
         transcript = handoffs.messages(session, handoff_id)
-    return _render(request, "handoff.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
+    return render(request, "handoff.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
                    handoff=handoff, transcript=transcript, notice=request.query.get("notice"))
 
 

@@ -94,7 +94,7 @@ def test_the_summary_is_the_same_however_it_is_read(office, tmp_path):
                               for m in session.query(MessageSummary))
             return conversations, messages
     url = f"sqlite:///{tmp_path / 'stepwise.sqlite3'}"
-    summary.create_schema(get_engine(url))
+    summary.create_schema(get_engine(url, create=True))
     log = office_log()
     pending = log.rows
     for start in range(0, len(pending), 11):
@@ -104,12 +104,12 @@ def test_the_summary_is_the_same_however_it_is_read(office, tmp_path):
 
 
 def test_a_new_or_emptied_tracker_store_is_read_afresh(tmp_path):
-    desk = get_engine(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    desk = get_engine(f"sqlite:///{tmp_path / 'desk.sqlite3'}", create=True)
     summary.create_schema(desk)
-    first = get_engine(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    first = get_engine(f"sqlite:///{tmp_path / 'first.sqlite3'}", create=True)
     office_log().store(first)
     summary.update(desk, first, ZONE)
-    other = get_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    other = get_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}", create=True)
     EventLog(utc(2026, 11, 30, 15)).session("zoe", "rest").turn("zoe", "hi", "greet", "utter_greet", "utter_greet") \
         .store(other)
     summary.update(desk, other, ZONE)

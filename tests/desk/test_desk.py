@@ -11,6 +11,7 @@ import jwt
 import pytest
 from aiohttp import web
 
+from catalog_db.cli import main as catalog_cli
 from catalog_db.engine import get_engine, make_session
 from channels.config import ServerConfig
 from channels.desk import app as desk_app
@@ -78,7 +79,7 @@ async def fake_rasa(aiohttp_server):
 @pytest.fixture
 def database(tmp_path):
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
-    create_schema(get_engine(url))
+    create_schema(get_engine(url, create=True))
     with make_session(url) as session, session.begin():
         desk_access.create_coach(session, "dana", PASSWORD)
         handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
@@ -249,6 +250,33 @@ async def test_retention_and_restart_lose_nothing_open(aiohttp_client, config, d
     await aiohttp_client(create_desk_app(config))  # a restart on the same database
     with make_session(database) as session:
         assert handoffs.active_handoff(session, LEARNER) is not None
+
+
+async def test_a_missing_catalog_database_gets_a_clear_page_and_is_never_created(aiohttp_client, fake_rasa, tmp_path):
+    catalog = tmp_path / "var" / "catalog.sqlite3"  # where the handoffs live too, without HANDOFF_DB_URL
+    url = f"sqlite:///{catalog}"
+    config = ServerConfig(rasa_url=fake_rasa.url, rasa_jwt_secret=RASA_SECRET, session_secret="desk-secret",
+                          database_url=url, catalog_db_url=url, tracker_db_url=f"sqlite:///{tmp_path / 't.sqlite3'}")
+    client = await aiohttp_client(create_desk_app(config))
+    for path in ("/login", "/", "/queue.json", "/analytics", "/handoffs/1"):
+        response = await client.get(path, allow_redirects=False)
+        assert response.status == 503, path
+        page = await response.text()
+        assert f"{catalog} does not exist" in page and "make catalog" in page
+    assert not catalog.parent.exists() and not (tmp_path / "t.sqlite3").exists()
+
+    assert catalog_cli(["ensure", "--url", url]) == 0  # `make catalog`: the desk works without a restart
+    assert (await client.get("/login")).status == 200
+    with make_session(url) as session:
+        assert handoffs.queue(session) == []  # its tables were created in the catalog's database
+
+
+async def test_an_unreachable_database_is_named_without_its_password(aiohttp_client, config):
+    down = "postgresql+psycopg2://desk:s3cret-pass@127.0.0.1:9/handoffs?connect_timeout=2"
+    client = await aiohttp_client(create_desk_app(ServerConfig(**{**config.__dict__, "database_url": down})))
+    response = await client.get("/login")
+    page = await response.text()
+    assert response.status == 503 and "127.0.0.1:9/handoffs" in page and "s3cret-pass" not in page
 
 
 def test_refuses_to_start_without_a_session_secret(config):

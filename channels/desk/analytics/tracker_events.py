@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from catalog_db.engine import sqlite_file
+
 metadata = MetaData()
 events = Table(  # rasa.core.tracker_store.SQLTrackerStore.SQLEvent
     "events", metadata,
@@ -47,7 +49,11 @@ class Event:
 
 
 def has_events(engine: Engine) -> bool:
-    """False until Rasa has started once on this store and created its table."""
+    """False until Rasa has started once on this store and created its table (or its SQLite file,
+    which the desk never creates)."""
+    path = sqlite_file(engine.url)
+    if path is not None and not path.exists():
+        return False
     return inspect(engine).has_table("events")
 
 
