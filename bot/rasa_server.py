@@ -24,9 +24,9 @@ from sanic import Sanic
 from sanic.request import Request
 
 from bot import api_tokens
+from bot.actions.settings import DEFAULT_ACTION_TIMEOUT
 
 MAX_BODY_BYTES = 1024 * 1024
-DEFAULT_ACTION_TIMEOUT = 5.0
 # What a turn spends outside custom actions (NLU, policies, the tracker store), with room for a
 # loaded machine: 20 users at once on two cores answer within 2 s (README.md, "Measured").
 TURN_MARGIN_SECONDS = 10.0

@@ -63,6 +63,16 @@ def make_session(url: Optional[str] = None) -> Session:
     return Session(get_engine(url), future=True)
 
 
+def limit_waiting(session: Session, seconds: float) -> None:
+    """The session's statements give up after waiting `seconds` on another's lock (SQLite, whose own
+    limit is 5 s) or on the server (PostgreSQL), for the rest of its transaction."""
+    connection, milliseconds = session.connection(), max(1, round(seconds * 1000))
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {milliseconds}")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+
+
 def create_schema(engine: Engine) -> None:
     """Create the catalog's tables that do not exist yet (handoff_db.schema creates the handoffs')."""
     Base.metadata.create_all(engine)

@@ -17,13 +17,14 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.actions.coaching_hours import describe_reopening
 from bot.actions.program_actions import answer_if_about_a_program
 from bot.actions.recommendation import situation_from_slots
 from bot.actions.settings import settings
 from bot.actions.situation import is_stop
 from catalog_db import queries
-from catalog_db.engine import get_engine, make_session
+from catalog_db.engine import get_engine
 from channels.conversation_ids import channel_of
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import handoffs
@@ -67,11 +68,10 @@ def summary(tracker: Tracker) -> Dict[str, Any]:
     slug = tracker.get_slot("program")
     if slug:
         try:
-            with make_session() as session:
+            with catalog_session() as session:
                 program = queries.program_by_slug(session, slug)
             found["program of interest"] = program.name if program else slug
-        except SQLAlchemyError as error:
-            logger.warning("catalog unavailable for the handoff summary: %s", error)
+        except CatalogUnavailable:  # the slug still says which program
             found["program of interest"] = slug
     situation = situation_from_slots(tracker.slots)
     for label, value in (

@@ -14,6 +14,9 @@ from channels.config import number
 from handoff_db import handoff_db_url, has_own_database
 
 DEFAULT_HOURS = ("Mon-Fri 09:00-17:00", "America/New_York", "")
+DEFAULT_ACTION_TIMEOUT = 5.0  # Rasa's limit on an action (bot/rasa_server.py), which reads it too
+# What an action needs after a catalog query gave up: the rest of its work and the way back to Rasa.
+ANSWER_MARGIN_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class ActionServerSettings:
     # COACH_HOURS, COACH_TIMEZONE, COACH_HOLIDAYS: when coaches answer (bot/actions/coaching_hours.py)
     coaching_hours: CoachingHours = field(default_factory=lambda: CoachingHours.parse(*DEFAULT_HOURS))
     typical_wait_minutes: int = 10  # COACH_TYPICAL_WAIT_MINUTES: the wait a learner is told
+    # CATALOG_TIMEOUT: seconds a catalog query may wait (a locked file, a slow server); below ACTION_TIMEOUT
+    catalog_timeout: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ActionServerSettings":
@@ -46,7 +51,19 @@ class ActionServerSettings:
             coaching_hours=CoachingHours.parse(env.get("COACH_HOURS") or hours, env.get("COACH_TIMEZONE") or zone,
                                                env.get("COACH_HOLIDAYS", holidays)),
             typical_wait_minutes=number(env, "COACH_TYPICAL_WAIT_MINUTES", cls.typical_wait_minutes, minimum=1),
+            catalog_timeout=catalog_timeout(env),
         )
+
+
+def catalog_timeout(env: Mapping[str, str]) -> float:
+    """CATALOG_TIMEOUT, which must leave the action time to answer within Rasa's ACTION_TIMEOUT."""
+    seconds = number(env, "CATALOG_TIMEOUT", ActionServerSettings.catalog_timeout, minimum=0.1, kind=float)
+    action_timeout = number(env, "ACTION_TIMEOUT", DEFAULT_ACTION_TIMEOUT, minimum=1, kind=float)
+    if seconds > action_timeout - ANSWER_MARGIN_SECONDS:
+        raise ValueError(f"CATALOG_TIMEOUT={seconds:g} is not valid: it must be at most ACTION_TIMEOUT "
+                         f"({action_timeout:g} s) - {ANSWER_MARGIN_SECONDS:g} s, so the catalog's own answer reaches "
+                         "the learner before Rasa gives up on the action")
+    return seconds
 
 
 @lru_cache(maxsize=None)
