@@ -183,12 +183,32 @@ def cancel_handoff(session: Session, handoff_id: int) -> None:
     add_message(session, handoff_id, "system", "The learner cancelled the request for a coach.")
 
 
-def claim_handoff(session: Session, handoff_id: int, coach: str) -> None:
-    session.execute(
+def claim_handoff(session: Session, handoff_id: int, coach: str) -> bool:
+    """Claim an open handoff; False when it is not open (another coach was first, or it ended)."""
+    claimed = session.execute(
         update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "open")
         .values(status="claimed", claimed_by=coach, claimed_at=datetime.now(timezone.utc))
-    )
-    audit(session, coach, "claim", handoff_id)
+    ).rowcount
+    if claimed:
+        audit(session, coach, "claim", handoff_id)
+    return bool(claimed)
+
+
+def may_act_on(handoff: HandoffView, coach: str, admin: bool) -> bool:
+    """Whether a coach may reply to or close a handoff: anyone while nobody claimed it, then only the
+    coach who claimed it, and admins always."""
+    return handoff.claimed_by in (None, coach) or admin
+
+
+def reassign_handoff(session: Session, handoff_id: int, to_coach: str, admin: str) -> bool:
+    """An admin gives an open or claimed handoff to a coach; False when it has ended."""
+    moved = session.execute(
+        update(Handoff).where(Handoff.id == handoff_id, Handoff.status.in_(ACTIVE))
+        .values(status="claimed", claimed_by=to_coach, claimed_at=datetime.now(timezone.utc))
+    ).rowcount
+    if moved:
+        audit(session, admin, f"reassign to {to_coach}"[:100], handoff_id)
+    return bool(moved)
 
 
 def close_handoff(session: Session, handoff_id: int, coach: str) -> None:

@@ -167,11 +167,15 @@ def _message_json(message: handoffs.MessageView) -> Dict[str, Any]:
 @coach_required()
 async def handoff_page(request: web.Request) -> web.Response:
     handoff_id = int(request.match_info["id"])
+    coach = request["desk_session"].coach
     with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
         transcript = handoffs.messages(session, handoff_id)
-    return render(request, "handoff.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
-                   handoff=handoff, transcript=transcript, notice=request.query.get("notice"))
+        admin = desk_access.is_admin(session, coach)
+        coaches = desk_access.coach_names(session) if admin else []
+    return render(request, "handoff.html", coach=coach, csrf=request["desk_session"].csrf, handoff=handoff,
+                  transcript=transcript, notice=request.query.get("notice"), is_admin=admin, coaches=coaches,
+                  may_act=handoffs.may_act_on(handoff, coach, admin))
 
 
 @coach_required(json=True)
@@ -203,13 +207,45 @@ def _back(request: web.Request, handoff_id: int, notice: Optional[str] = None) -
     return web.HTTPFound(location + (f"?notice={notice}" if notice else ""))
 
 
+def _claimed_by_another(session, handoff: handoffs.HandoffView, coach: str, action: str) -> Optional[web.HTTPForbidden]:
+    """The refusal when `coach` may not `action` this handoff (another coach claimed it), audited; else None."""
+    if handoffs.may_act_on(handoff, coach, desk_access.is_admin(session, coach)):
+        return None
+    handoffs.audit(session, coach, f"{action} refused: claimed by {handoff.claimed_by}"[:100], handoff.id)
+    logger.warning("%s may not %s handoff %s, which %s claimed", coach, action, handoff.id, handoff.claimed_by)
+    return web.HTTPForbidden(text=f"{handoff.claimed_by} has claimed this handoff: only they or an admin can "
+                                  f"{action} it.")
+
+
 @coach_required()
 async def claim(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
     with request.app[db_key]() as session, session.begin():
         _handoff_or_404(session, handoff_id)
-        handoffs.claim_handoff(session, handoff_id, request["desk_session"].coach)
-    raise _back(request, handoff_id)
+        claimed = handoffs.claim_handoff(session, handoff_id, request["desk_session"].coach)
+        handoff = handoffs.handoff_by_id(session, handoff_id)
+    raise _back(request, handoff_id, None if claimed else (
+        f"{handoff.claimed_by} has already claimed it." if handoff.claimed_by else "This handoff is closed."))
+
+
+@coach_required()
+async def reassign(request: web.Request) -> web.StreamResponse:
+    """An admin gives the handoff to a coach (themselves included)."""
+    handoff_id, admin = int(request.match_info["id"]), request["desk_session"].coach
+    to_coach = str(request["form"].get("coach", ""))
+    with request.app[db_key]() as session, session.begin():
+        _handoff_or_404(session, handoff_id)
+        if not desk_access.is_admin(session, admin):
+            handoffs.audit(session, admin, "reassign refused: not an admin", handoff_id)
+            refused = web.HTTPForbidden(text="Only an admin can give a handoff to another coach.")
+        elif to_coach not in desk_access.coach_names(session):
+            refused = web.HTTPBadRequest(text="There is no coach of that name.")
+        else:
+            refused = None
+            moved = handoffs.reassign_handoff(session, handoff_id, to_coach, admin)
+    if refused is not None:  # raised after the transaction, so the refusal's audit entry is kept
+        raise refused
+    raise _back(request, handoff_id, f"Given to {to_coach}." if moved else "This handoff is closed.")
 
 
 @coach_required()
@@ -221,17 +257,26 @@ async def reply(request: web.Request) -> web.StreamResponse:
     coach = request["desk_session"].coach
     with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
-        if handoff.status not in handoffs.ACTIVE:
-            raise _back(request, handoff_id, "This handoff is closed.")
-        handoffs.add_message(session, handoff_id, "coach", text[:4000], author=coach)
-        handoffs.audit(session, coach, "reply", handoff_id)
+        refused = _claimed_by_another(session, handoff, coach, "reply to")
+        if refused is None and handoff.status in handoffs.ACTIVE:
+            handoffs.add_message(session, handoff_id, "coach", text[:4000], author=coach)
+            handoffs.audit(session, coach, "reply", handoff_id)
+    if refused is not None:
+        raise refused
+    if handoff.status not in handoffs.ACTIVE:
+        raise _back(request, handoff_id, "This handoff is closed.")
     raise _back(request, handoff_id, await _push(request, handoff, "action_deliver_coach_messages"))
 
 
 @coach_required()
 async def close(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
+    coach = request["desk_session"].coach
     with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
-        handoffs.close_handoff(session, handoff_id, request["desk_session"].coach)
+        refused = _claimed_by_another(session, handoff, coach, "close")
+        if refused is None:
+            handoffs.close_handoff(session, handoff_id, coach)
+    if refused is not None:
+        raise refused
     raise _back(request, handoff_id, await _push(request, handoff, "action_handoff_closed"))

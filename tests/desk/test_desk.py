@@ -5,7 +5,7 @@ import ipaddress
 import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 import jwt
 import pytest
@@ -104,10 +104,10 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
-async def sign_in(client, password=PASSWORD):
+async def sign_in(client, password=PASSWORD, username="dana"):
     page = await client.get("/login")
-    return await client.post("/login", data={"username": "dana", "password": password, "csrf": csrf_of(await page.text())},
-                             allow_redirects=False)
+    return await client.post("/login", data={"username": username, "password": password,
+                                             "csrf": csrf_of(await page.text())}, allow_redirects=False)
 
 
 def handoff_id(database) -> int:
@@ -181,6 +181,51 @@ async def test_claim_reply_close_reach_rasa_and_the_audit_log(client, database, 
         assert handoffs.latest_handoff(session, LEARNER).status == "closed"
         actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions == ["sign-in", "claim", "reply", "close"]
+
+
+async def test_a_claimed_handoff_takes_replies_and_close_from_its_coach_or_an_admin_only(
+        aiohttp_client, config, database, fake_rasa):
+    with make_session(database) as session, session.begin():
+        desk_access.create_coach(session, "kim", PASSWORD)
+        desk_access.create_coach(session, "ada", PASSWORD, admin=True)
+    handoff = handoff_id(database)
+    clients = {}
+    for name in ("dana", "kim", "ada"):
+        clients[name] = await aiohttp_client(create_desk_app(config))
+        await sign_in(clients[name], username=name)
+
+    async def post(name: str, action: str, **fields: str):
+        page = await (await clients[name].get(f"/handoffs/{handoff}")).text()
+        return await clients[name].post(f"/handoffs/{handoff}/{action}", data={"csrf": csrf_of(page), **fields},
+                                        allow_redirects=False)
+
+    assert (await post("dana", "claim")).status == 302
+    kims_page = await (await clients["kim"].get(f"/handoffs/{handoff}")).text()
+    assert "dana has claimed this handoff" in kims_page and 'name="text"' not in kims_page
+    assert "already claimed" in unquote_plus((await post("kim", "claim")).headers["Location"])
+    assert (await post("kim", "reply", text="Let me take this one")).status == 403
+    assert (await post("kim", "close")).status == 403
+    assert (await post("kim", "reassign", coach="kim")).status == 403
+    with make_session(database) as session:
+        assert [m.text for m in handoffs.messages(session, handoff) if m.role == "coach"] == []
+        assert handoffs.handoff_by_id(session, handoff).status == "claimed"
+        refusals = [(a.coach, a.action) for a in session.query(AuditEntry).order_by(AuditEntry.id)
+                    if "refused" in a.action]
+    assert refusals == [("kim", "reply to refused: claimed by dana"), ("kim", "close refused: claimed by dana"),
+                        ("kim", "reassign refused: not an admin")]
+    assert [call for call in fake_rasa.calls if call[0] != "slack"] == []  # nothing reached the learner
+
+    assert (await post("ada", "reply", text="An admin may answer")).status == 302
+    assert (await post("ada", "reassign", coach="nobody")).status == 400
+    assert (await post("ada", "reassign", coach="kim")).status == 302
+    assert (await post("kim", "reply", text="Now it is mine")).status == 302
+    assert (await post("dana", "reply", text="No longer mine")).status == 403
+    assert (await post("kim", "close")).status == 302
+    with make_session(database) as session:
+        assert [m.text for m in handoffs.messages(session, handoff) if m.role == "coach"] == [
+            "An admin may answer", "Now it is mine"]
+        assert handoffs.handoff_by_id(session, handoff).status == "closed"
+        assert "reassign to kim" in [a.action for a in session.query(AuditEntry).filter(AuditEntry.coach == "ada")]
 
 
 async def test_reply_is_kept_when_rasa_is_down(aiohttp_client, config, database):

@@ -5,17 +5,34 @@ Each test names the item it reproduces; on the code before the fix each of them 
 Telegram fail through their loopback fakes (`outage`: 500 to one learner's calls until it ends).
 """
 import json
+import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import uuid
 from pathlib import Path
 from typing import List
 
 import jwt
 import pytest
 
-from tests.e2e.chat_support import fetch
+from tests.e2e.chat_support import fetch, handoff_ids, new_handoff
+from tests.e2e.people import Coach
 from tests.e2e.stack import ROOT, free_port, wait_for
+from tests.e2e.test_telegram import Learner as TelegramLearner
+
+
+def telegram_handoff(learner: TelegramLearner, coach: Coach) -> str:
+    known = handoff_ids(coach)
+    learner.say("I want to talk to a human")
+    learner.sent("coach")
+    return new_handoff(coach, "telegram", known)
+
+
+def handoff_db(stack) -> sqlite3.Connection:
+    return sqlite3.connect(stack.env["HANDOFF_DB_URL"].removeprefix("sqlite:///"))
+
 
 # 5. COACH_HOURS: wrap-around days work, anything invalid stops the action server at start.
 
@@ -85,3 +102,38 @@ def test_6_rasas_api_refuses_expired_unexpiring_and_unsigned_tokens_with_401(sta
         "not.a.token",
     ]
     assert [api_status(stack, token) for token in refused] == [401] * len(refused)
+
+
+# 7. A handoff another coach claimed.
+
+def test_7_only_the_claiming_coach_or_an_admin_replies_to_or_closes_a_claimed_handoff(stack, telegram_api, coach):
+    tag = uuid.uuid4().hex[:6]
+    other = Coach.created_on(stack, f"other-{tag}")
+    admin = Coach.created_on(stack, f"admin-{tag}", admin=True)
+    learner = TelegramLearner(telegram_api)
+    path = telegram_handoff(learner, coach)
+    coach.post(path + "/claim", csrf=coach.csrf(coach.get(path)))
+
+    page = other.get(path)
+    for action, fields in (("/reply", {"text": f"Not mine to send {tag}"}), ("/close", {})):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            other.post(path + action, csrf=other.csrf(page), **fields)
+        assert refused.value.code == 403
+    time.sleep(1)
+    assert not [call for call in learner.messages() if tag in call.params["text"] or "back with me" in call.params["text"]]
+    assert f"Not mine to send {tag}" not in coach.get(path)
+    assert [row for row in json.loads(coach.get("/queue.json")) if row["url"].endswith(path)], "still open"
+    handoff_id = int(path.rsplit("/", 1)[1])
+    with handoff_db(stack) as db:
+        audited = [action for (action,) in db.execute(
+            "SELECT action FROM audit_log WHERE coach = ? AND handoff_id = ?", (other.username, handoff_id))]
+    assert len([action for action in audited if "refused" in action]) == 2, audited
+
+    admin.post(path + "/reassign", csrf=admin.csrf(admin.get(path)), coach=other.username)
+    other.post(path + "/reply", csrf=other.csrf(other.get(path)), text=f"Now it is mine {tag}")
+    learner.sent(f"Now it is mine {tag}")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        coach.post(path + "/reply", csrf=coach.csrf(coach.get(path)), text="No longer mine")
+    assert refused.value.code == 403
+    other.post(path + "/close", csrf=other.csrf(other.get(path)))
+    learner.sent("back with me")
