@@ -53,6 +53,14 @@ def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+# DELIVERY_RETRY_SECONDS: how long a reply Slack or Telegram refuses is sent again before it is given up.
+DELIVERY_RETRY_SECONDS = 900
+
+
+def delivery_retry_seconds(env: Mapping[str, str]) -> float:
+    return number(env, "DELIVERY_RETRY_SECONDS", DELIVERY_RETRY_SECONDS, minimum=1, kind=float)
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     """Settings shared by the coach desk and the website; every field has an environment variable."""
@@ -77,6 +85,7 @@ class ServerConfig:
     office_timezone: str = "America/New_York"  # COACH_TIMEZONE: the office's days in the analytics
     # DESK_TRUSTED_PROXIES: proxies whose X-Forwarded-For names the client (channels/desk/client_address.py)
     trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
+    delivery_retry_seconds: float = DELIVERY_RETRY_SECONDS  # DELIVERY_RETRY_SECONDS: then a coach's reply failed
 
     @property
     def secure_cookies(self) -> bool:
@@ -104,6 +113,7 @@ class ServerConfig:
             reviewed_nlu_path=Path(env.get("REVIEWED_NLU_FILE") or cls.reviewed_nlu_path),
             office_timezone=time_zone(env, "COACH_TIMEZONE", cls.office_timezone),
             trusted_proxies=networks(env, "DESK_TRUSTED_PROXIES"),
+            delivery_retry_seconds=delivery_retry_seconds(env),
         )
 
 

@@ -3,6 +3,10 @@
 Mounted at /webhooks/telegram/webhook. Telegram sends the secret given to setWebhook in the
 X-Telegram-Bot-Api-Secret-Token header of every update; an update without it is refused before it
 reaches the assistant, and before its body is read. The conversation ID is `telegram:<chat ID>`.
+
+An update is acknowledged (200) only once its turn is saved: Telegram sends it again until it is.
+The turn's replies go through an outbox (channels/outbox.py), so a Bot API that refuses them
+never costs the turn; they reach the chat once Telegram takes them.
 """
 import hmac
 import json
@@ -21,9 +25,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.config import DELIVERY_RETRY_SECONDS, delivery_retry_seconds
 from channels.conversation_ids import conversation_id, local_part
 from channels.formatting import with_bullets
 from channels.limits import bounded, read_body
+from channels.outbox import SEND_TIMEOUT_SECONDS, Outbox, QueuedReplies, refused_as, undelivered_recorder
 from channels.unavailable import UnavailableChannel
 
 logger = logging.getLogger(__name__)
@@ -69,6 +75,7 @@ class TelegramReplies(TelegramOutput):
     def __init__(self, token: str, api_url: str) -> None:
         super().__init__(token)
         self.server = TelegramAPIServer.from_base(api_url)
+        self.timeout = SEND_TIMEOUT_SECONDS  # aiogram's own is 5 minutes
         self._keyboards: OrderedDict[str, Dict[str, str]] = OrderedDict()
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
@@ -83,10 +90,11 @@ class TelegramReplies(TelegramOutput):
         await self.send_message(recipient_id, text, reply_markup=keyboard)
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """Replies go to the chat the conversation ID names, lists with bullets."""
+        """Replies go to the chat the conversation ID names, lists with bullets; DeliveryRefused when
+        Telegram does not take one."""
         if message.get("text"):
             message = {**message, "text": with_bullets(message["text"])}
-        await super().send_response(local_part(recipient_id), message)
+        await refused_as(self.name(), super().send_response(local_part(recipient_id), message))
 
     def payload_for(self, chat_id: str, text: str) -> str:
         """The payload of the chat's keyboard button titled `text`, else the text itself."""
@@ -97,11 +105,13 @@ class TelegramChannel(TelegramInput):
     """Rasa's Telegram connector checking the webhook secret, with /start greeting and reply keyboards."""
 
     def __init__(self, token: str, secret_token: str, webhook_url: Optional[str] = None,
-                 bot_name: Optional[str] = None, api_url: str = DEFAULT_API_URL) -> None:
+                 bot_name: Optional[str] = None, api_url: str = DEFAULT_API_URL,
+                 retry_seconds: float = DELIVERY_RETRY_SECONDS) -> None:
         super().__init__(access_token=token, verify=bot_name, webhook_url=webhook_url)  # `verify`: the username
         self.secret_token = secret_token
-        # One output for replies and for Rasa's API: it holds the HTTP session and the keyboards.
+        # One output for turns (through the outbox) and for Rasa's API: it holds the HTTP session and the keyboards.
         self.output = TelegramReplies(token, api_url)
+        self.outbox = Outbox(self.name(), self.output.send_response, retry_seconds)
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -120,12 +130,14 @@ class TelegramChannel(TelegramInput):
             return cls(env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_SECRET_TOKEN"],
                        webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
                        bot_name=(env.get("TELEGRAM_BOT_NAME") or "").lstrip("@") or None,
-                       api_url=env.get("TELEGRAM_API_URL") or DEFAULT_API_URL)
+                       api_url=env.get("TELEGRAM_API_URL") or DEFAULT_API_URL,
+                       retry_seconds=delivery_retry_seconds(env))
         except ValidationError as error:
             return UnavailableChannel(cls.name(), f"TELEGRAM_BOT_TOKEN is not a bot token ({error})")
 
     def get_output_channel(self) -> TelegramReplies:
-        """Also what Rasa's API uses for output_channel=latest (Rasa's own would call setWebhook each time)."""
+        """What Rasa's API sends through (output_channel=telegram): straight to Telegram, raising when it
+        refuses, so the desk knows whether a coach's reply arrived (Rasa's own would call setWebhook)."""
         return self.output
 
     async def register_webhook(self) -> None:
@@ -155,7 +167,8 @@ class TelegramChannel(TelegramInput):
         telegram_webhook = Blueprint("telegram_webhook", __name__)
 
         @telegram_webhook.listener("after_server_start")
-        async def register(_: Sanic, __: Any) -> None:
+        async def register(app: Sanic, __: Any) -> None:
+            self.outbox.record_undelivered = undelivered_recorder(app.ctx.agent)
             await self.register_webhook()
 
         @telegram_webhook.listener("before_server_stop")
@@ -191,11 +204,12 @@ class TelegramChannel(TelegramInput):
             if not text:
                 return response.text("")  # only the bot's @name
             try:
-                await on_new_message(UserMessage(bounded(text), self.output, conversation_id(self.name(), chat),
-                                                 input_channel=self.name()))
-            except Exception:
-                # Telegram re-sends an update until it gets a 2xx: one that failed once would fail again.
-                logger.exception("Could not answer Telegram update %s.", update.get("update_id"))
+                await on_new_message(UserMessage(bounded(text), QueuedReplies(self.outbox),
+                                                 conversation_id(self.name(), chat), input_channel=self.name()))
+            except Exception as error:  # the turn was not saved (the tracker or lock store failed)
+                logger.error("Could not answer Telegram update %s (%s): Telegram will send it again.",
+                             update.get("update_id"), error.__class__.__name__)
+                return response.text("The update could not be handled yet.", status=500)
             return response.text("")
 
         return telegram_webhook

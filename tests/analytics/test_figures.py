@@ -6,6 +6,7 @@ import pytest
 from catalog_db.engine import get_engine, make_session
 from channels.desk.analytics import figures, summary
 from channels.desk.analytics.models import ConversationSummary, MessageSummary
+from handoff_db import schema as handoff_schema
 from tests.analytics.conftest import ZONE, office_log
 from tests.analytics.event_log import EventLog, utc
 
@@ -129,3 +130,17 @@ def test_retention_purge_deletes_old_events_and_their_summary(office):
     with get_engine(office).connect() as connection:
         assert connection.execute(tracker_events.events.select().where(
             tracker_events.events.c.timestamp < now - 90 * 86400)).first() is None
+
+
+def test_replies_slack_or_telegram_never_took_count_as_a_technical_problem(tmp_path):
+    url = f"sqlite:///{tmp_path / 'office.sqlite3'}"
+    handoff_schema.create_schema(get_engine(url, create=True))
+    summary.create_schema(get_engine(url))
+    log = EventLog(utc(2026, 11, 23, 15)).session("telegram:7", "telegram")
+    log.turn("telegram:7", "hi", "greet", "utter_greet", "utter_greet")
+    log.turn("telegram:7", "how much is it", "ask_program", "action_answer_program", "utter_program_cost")
+    log.undelivered("telegram:7", 2).store(get_engine(url))
+    summary.update(get_engine(url), get_engine(url), ZONE)
+    with make_session(url) as session:
+        found = overview(session, BOTH_DAYS)
+    assert (found.learner_messages, found.failed) == (2, 1)

@@ -5,11 +5,13 @@ Each test names the item it reproduces; on the code before the fix each of them 
 Telegram fail through their loopback fakes (`outage`: 500 to one learner's calls until it ends).
 """
 import json
+import re
 import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import uuid
 from pathlib import Path
 from typing import List
@@ -17,10 +19,26 @@ from typing import List
 import jwt
 import pytest
 
-from tests.e2e.chat_support import fetch, handoff_ids, new_handoff
+from tests.e2e.chat_support import fetch, handoff_ids, new_handoff, user_messages
+from tests.e2e.conftest import RETRY_SECONDS
 from tests.e2e.people import Coach
 from tests.e2e.stack import ROOT, free_port, wait_for
+from tests.e2e.test_slack import Learner as SlackLearner
 from tests.e2e.test_telegram import Learner as TelegramLearner
+
+
+def for_chat(learner: TelegramLearner):
+    return lambda params: params.get("chat_id") == str(learner.chat)
+
+
+def wait_until(check, timeout: float = 30, step: float = 0.5):
+    """`check()`'s first truthy answer, asking until `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(step)
 
 
 def telegram_handoff(learner: TelegramLearner, coach: Coach) -> str:
@@ -32,6 +50,52 @@ def telegram_handoff(learner: TelegramLearner, coach: Coach) -> str:
 
 def handoff_db(stack) -> sqlite3.Connection:
     return sqlite3.connect(stack.env["HANDOFF_DB_URL"].removeprefix("sqlite:///"))
+
+
+# 1. A learner's message while the platform refuses the reply.
+
+def test_1_a_telegram_message_is_saved_before_it_is_acknowledged_and_answered_once_telegram_is_back(
+        stack, telegram_api):
+    learner = TelegramLearner(telegram_api)
+    with telegram_api.outage("sendMessage", for_chat(learner)) as outage:
+        assert learner.say("how much is the gen AI course?") == 200
+        # Acknowledged only once the turn was saved: it is in the conversation already.
+        assert user_messages(stack, learner.conversation) == ["how much is the gen AI course?"]
+        outage.wait_refused()
+    assert "$10" in learner.sent("$10").params["text"]
+    bot_texts = [e.get("text") or "" for e in stack.tracker_events(learner.conversation) if e["event"] == "bot"]
+    assert any("$10" in text for text in bot_texts)  # the reply is in the record too
+    assert len([call for call in learner.messages() if "$10" in call.params["text"]]) == 1
+
+
+def test_1_a_slack_message_is_saved_before_it_is_acknowledged_and_answered_once_slack_is_back(stack, slack_api):
+    learner = SlackLearner(stack, slack_api)
+    with slack_api.outage("chat.postMessage", lambda params: params.get("channel") == learner.dm) as outage:
+        status, waited, _ = learner.say("how much is the gen AI course?")
+        assert status == 200 and waited < 3
+        assert user_messages(stack, learner.conversation) == ["how much is the gen AI course?"]
+        outage.wait_refused()
+    learner.posted("$10")
+    assert len([call for call in learner.posts() if "$10" in call.params["text"]]) == 1
+
+
+def technical_problems(admin: Coach) -> int:
+    return int(re.search(r'data-count="failed">(\d+)<', admin.get("/analytics?days=7")).group(1))
+
+
+def test_1_replies_telegram_never_takes_are_given_up_after_the_retry_time_logged_and_counted(stack, telegram_api):
+    admin = Coach.created_on(stack, f"admin-{uuid.uuid4().hex[:6]}", admin=True)
+    before = technical_problems(admin)
+    learner = TelegramLearner(telegram_api)
+    with telegram_api.outage("sendMessage", for_chat(learner)):
+        assert learner.say("how much is the gen AI course?") == 200
+        noted = wait_until(lambda: [event for event in stack.tracker_events(learner.conversation)
+                                    if event["event"] == "agent"], timeout=int(RETRY_SECONDS) * 3)
+    assert noted and noted[0]["data"]["undelivered_replies"] >= 1
+    assert learner.messages() == []
+    assert wait_until(lambda: technical_problems(admin) == before + 1, timeout=20)
+    log = (Path(stack.env["LOG_DIR"]) / "rasa.log").read_text()
+    assert re.search(r"Gave up on \d+ replies to telegram conversation #\w+ after 20 s: telegram refused", log)
 
 
 # 5. COACH_HOURS: wrap-around days work, anything invalid stops the action server at start.
