@@ -2,8 +2,10 @@
 
 The handoff is stored before the learner is told anything, so a crash can never promise a coach
 who does not have the conversation. While a handoff is open, `HandoffPolicy` routes every learner
-message to `action_relay_to_coach` and the assistant stays quiet; the coach desk pushes coach
-replies through Rasa's API (`action_deliver_coach_messages`) and closes with `action_handoff_closed`.
+message to `action_relay_to_coach` and the assistant stays quiet. On the website, Slack and
+Telegram the coach desk delivers coach replies and the close itself, through Rasa's API
+(channels/desk/delivery.py); on REST, which cannot be pushed to, they come with the learner's next
+message, here.
 """
 import logging
 import re
@@ -11,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,17 +27,12 @@ from bot.actions.settings import settings
 from bot.actions.situation import is_stop
 from catalog_db import queries
 from catalog_db.engine import get_engine
-from channels.conversation_ids import channel_of
+from channels.conversation_ids import can_push, channel_of
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import handoffs
 from handoff_db.schema import ensure_schema
 
 logger = logging.getLogger(__name__)
-
-# Channels that cannot push a message later: coach replies wait for the learner's next message.
-# A conversation ID without a channel's namespace (`rasa shell`, test stories) is one of them.
-PULL_ONLY_CHANNELS = frozenset({"rest", None})
-
 
 def handoff_session() -> Session:
     """A session on the handoff database (HANDOFF_DB_URL, else the catalog's); its tables are
@@ -58,8 +55,10 @@ def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
 
 
 def is_pull_only(tracker: Tracker) -> bool:
-    """The channel is read from the conversation ID the server set, never from a request's claim."""
-    return channel_of(tracker.sender_id) in PULL_ONLY_CHANNELS
+    """Whether coach replies wait for the learner's next message: REST, and conversation IDs without a
+    channel's namespace (`rasa shell`, test stories). The channel is read from the ID the server set,
+    never from a request's claim."""
+    return not can_push(channel_of(tracker.sender_id))
 
 
 def summary(tracker: Tracker) -> Dict[str, Any]:
@@ -154,20 +153,13 @@ class ActionHandoff(Action):
         return hand_off(dispatcher, tracker)
 
 
-def back_to_listening() -> EventType:
-    """Ends an action the desk runs through Rasa's /execute endpoint.
-
-    /execute runs one action and stops, leaving it as the conversation's latest action; rules and
-    HandoffPolicy expect a learner message to follow `action_listen`, as after every ordinary turn.
-    """
-    return ActionExecuted("action_listen")
-
-
-def relay_pending_coach_messages(dispatcher: CollectingDispatcher, session, handoff_id: int) -> None:
-    pending = handoffs.undelivered_coach_messages(session, handoff_id)
+def relay_pending_coach_messages(dispatcher: CollectingDispatcher, session: Session, sender_id: str) -> None:
+    """On a channel that cannot be pushed to: the coach replies not shown yet, in order, with this turn."""
+    pending = handoffs.lines_to_send(session, sender_id)
     for message in pending:
-        dispatcher.utter_message(response="utter_coach_message", coach=message.author or "Coach", text=message.text)
-    handoffs.mark_delivered(session, [message.id for message in pending])
+        if message.role == "coach":
+            dispatcher.utter_message(response="utter_coach_message", coach=message.author or "Coach", text=message.text)
+    handoffs.mark_delivered(session, [message.id for message in pending])  # a close line: said below, if at all
 
 
 def wants_to_cancel(text: str) -> bool:
@@ -197,9 +189,8 @@ class ActionRelayToCoach(Action):
         with handoff_session() as session, session.begin():
             active = handoffs.active_handoff(session, tracker.sender_id)
             if active is None:
-                latest = handoffs.latest_handoff(session, tracker.sender_id)
-                if latest is not None and pull_only:
-                    relay_pending_coach_messages(dispatcher, session, latest.id)
+                if pull_only:
+                    relay_pending_coach_messages(dispatcher, session, tracker.sender_id)
                 dispatcher.utter_message(response="utter_handoff_ended")
                 return [SlotSet("handoff_active", False)]
             relay_learner_messages(session, tracker, active)
@@ -208,44 +199,10 @@ class ActionRelayToCoach(Action):
                 dispatcher.utter_message(response="utter_handoff_cancelled")
                 return [SlotSet("handoff_active", False)]
             if pull_only:
-                relay_pending_coach_messages(dispatcher, session, active.id)
+                relay_pending_coach_messages(dispatcher, session, tracker.sender_id)
         # Quiet on purpose, but never empty-handed: ReplyGuardPolicy reads an action that
         # left no event at all as a failure.
         return [SlotSet("handoff_active", True)]
-
-
-class ActionDeliverCoachMessages(Action):
-    """Run by the coach desk through Rasa's API: pushes new coach replies to the learner's channel."""
-
-    def name(self) -> str:
-        return "action_deliver_coach_messages"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        with handoff_session() as session, session.begin():
-            handoff = handoffs.latest_handoff(session, tracker.sender_id)
-            if handoff is not None and handoff.status in handoffs.ACTIVE:
-                relay_learner_messages(session, tracker, handoff)  # any the learner sent while we were down
-            if handoff is not None and not is_pull_only(tracker):  # else with the learner's next message
-                relay_pending_coach_messages(dispatcher, session, handoff.id)
-        return [back_to_listening()]
-
-
-class ActionHandoffClosed(Action):
-    """Run by the coach desk when a coach closes the handoff: the assistant takes over again."""
-
-    def name(self) -> str:
-        return "action_handoff_closed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if is_pull_only(tracker):
-            # The learner's next message finds the handoff closed (ActionRelayToCoach).
-            return [back_to_listening()]
-        with handoff_session() as session, session.begin():
-            handoff = handoffs.latest_handoff(session, tracker.sender_id)
-            if handoff is not None:
-                relay_pending_coach_messages(dispatcher, session, handoff.id)
-        dispatcher.utter_message(response="utter_handoff_ended")
-        return [SlotSet("handoff_active", False), back_to_listening()]
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -14,9 +14,11 @@ from sqlalchemy.orm import sessionmaker
 from channels.config import ServerConfig
 from channels.desk import databases, rasa_client
 from channels.desk.analytics.app import setup_analytics
+from channels.desk.delivery import Deliveries
 from channels.desk.keys import (
     config_key,
     db_key,
+    deliveries_key,
     hashing_key,
     http_key,
     templates_key,
@@ -62,6 +64,7 @@ async def hashing_pool(app: web.Application) -> AsyncIterator[None]:
 async def http_client(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession() as client:
         app[http_key] = client
+        app[deliveries_key] = Deliveries(app[db_key], client, app[config_key])
         yield
 
 
@@ -127,8 +130,9 @@ def purge_old_transcripts(sessions_of: sessionmaker, config: ServerConfig) -> in
 
 
 async def housekeeping(app: web.Application) -> AsyncIterator[None]:
-    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs and
-    collect learner messages the relay missed."""
+    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs, send
+    again coach replies and closes the learner's platform refused (delivery.py), and collect learner
+    messages the relay missed."""
     async def loop() -> None:
         since_purge, since_collect = PURGE_SECONDS, 0
         while True:
@@ -139,6 +143,7 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
                         logger.info("deleted %d closed handoffs past retention", removed)
                     since_purge = 0
                 await announce_new_handoffs(app)
+                await app[deliveries_key].round()
                 if since_collect >= COLLECT_SECONDS:
                     since_collect = 0
                     await collect_missed_learner_messages(app)

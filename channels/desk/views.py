@@ -3,14 +3,14 @@ import asyncio
 import logging
 from datetime import timedelta
 from typing import Any, Dict, Optional, Tuple
+from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from channels.desk import sessions
 from channels.desk.client_address import client_address
-from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
-from channels.desk.rasa_client import RasaUnavailable, run_action
+from channels.desk.keys import config_key, db_key, deliveries_key, hashing_key, templates_key
 from handoff_db import desk_access, handoffs
 
 logger = logging.getLogger(__name__)
@@ -152,6 +152,14 @@ async def queue_json(request: web.Request) -> web.Response:
         for h in _queue_rows(request)])
 
 
+# What a coach reads of a reply's way to the learner (desk.js has the same words for live updates).
+DELIVERY_LABELS = {
+    handoffs.SENT: "sent",
+    handoffs.WAITING: "waiting to be delivered",
+    handoffs.FAILED: "failed: not delivered; your next reply sends it again",
+}
+
+
 def _handoff_or_404(session, handoff_id: int) -> handoffs.HandoffView:
     handoff = handoffs.handoff_by_id(session, handoff_id)
     if handoff is None:
@@ -161,7 +169,7 @@ def _handoff_or_404(session, handoff_id: int) -> handoffs.HandoffView:
 
 def _message_json(message: handoffs.MessageView) -> Dict[str, Any]:
     return {"id": message.id, "role": message.role, "author": message.author, "text": message.text,
-            "at": message.created_at.isoformat()}
+            "at": message.created_at.isoformat(), "delivery": message.delivery}
 
 
 @coach_required()
@@ -175,7 +183,7 @@ async def handoff_page(request: web.Request) -> web.Response:
         coaches = desk_access.coach_names(session) if admin else []
     return render(request, "handoff.html", coach=coach, csrf=request["desk_session"].csrf, handoff=handoff,
                   transcript=transcript, notice=request.query.get("notice"), is_admin=admin, coaches=coaches,
-                  may_act=handoffs.may_act_on(handoff, coach, admin))
+                  may_act=handoffs.may_act_on(handoff, coach, admin), delivery_labels=DELIVERY_LABELS)
 
 
 @coach_required(json=True)
@@ -187,24 +195,25 @@ async def handoff_messages(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="`after` must be a message number.") from None
     with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
-        new = handoffs.messages(session, handoff_id, after_id=after)
-    return web.json_response({"status": handoff.status, "messages": [_message_json(m) for m in new]})
+        transcript = handoffs.messages(session, handoff_id)
+    # New lines, and where each line on its way to the learner stands now (it changes as it is sent).
+    return web.json_response({"status": handoff.status,
+                              "messages": [_message_json(m) for m in transcript if m.id > after],
+                              "deliveries": {m.id: m.delivery for m in transcript if m.delivery}})
 
 
-async def _push(request: web.Request, handoff: handoffs.HandoffView, action: str) -> Optional[str]:
-    """Ask Rasa to deliver to the learner, on their own channel; returns a notice for the coach when it could not."""
-    config = request.app[config_key]
-    try:
-        await run_action(request.app[http_key], config.rasa_url, config.rasa_jwt_secret, handoff.sender_id, action,
-                         output_channel=handoff.channel)
-    except RasaUnavailable:
-        return "Saved, but the assistant could not be reached: the learner will see it once it is back."
-    return None
+async def _deliver(request: web.Request, handoff: handoffs.HandoffView) -> Optional[str]:
+    """Send the learner what waits for them; a notice for the coach when it did not all arrive."""
+    refused = await request.app[deliveries_key].deliver(handoff.sender_id, handoff.channel)
+    if refused is None:
+        return None
+    return (f"Saved, but it has not reached the learner yet ({refused}). It is sent again until it does; "
+            "the transcript shows when.")
 
 
 def _back(request: web.Request, handoff_id: int, notice: Optional[str] = None) -> web.HTTPFound:
     location = _url(request, "handoff", id=str(handoff_id))
-    return web.HTTPFound(location + (f"?notice={notice}" if notice else ""))
+    return web.HTTPFound(location + (f"?{urlencode({'notice': notice})}" if notice else ""))
 
 
 def _claimed_by_another(session, handoff: handoffs.HandoffView, coach: str, action: str) -> Optional[web.HTTPForbidden]:
@@ -259,13 +268,14 @@ async def reply(request: web.Request) -> web.StreamResponse:
         handoff = _handoff_or_404(session, handoff_id)
         refused = _claimed_by_another(session, handoff, coach, "reply to")
         if refused is None and handoff.status in handoffs.ACTIVE:
+            handoffs.retry_failed(session, handoff.sender_id)  # what did not arrive goes first, in order
             handoffs.add_message(session, handoff_id, "coach", text[:4000], author=coach)
             handoffs.audit(session, coach, "reply", handoff_id)
     if refused is not None:
         raise refused
     if handoff.status not in handoffs.ACTIVE:
         raise _back(request, handoff_id, "This handoff is closed.")
-    raise _back(request, handoff_id, await _push(request, handoff, "action_deliver_coach_messages"))
+    raise _back(request, handoff_id, await _deliver(request, handoff))
 
 
 @coach_required()
@@ -275,8 +285,9 @@ async def close(request: web.Request) -> web.StreamResponse:
     with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
         refused = _claimed_by_another(session, handoff, coach, "close")
-        if refused is None:
-            handoffs.close_handoff(session, handoff_id, coach)
+        closed = refused is None and handoffs.close_handoff(session, handoff_id, coach)
     if refused is not None:
         raise refused
-    raise _back(request, handoff_id, await _push(request, handoff, "action_handoff_closed"))
+    if not closed:  # closing again does nothing: above all, not to the learner's newer handoff
+        raise _back(request, handoff_id, "This handoff had already ended.")
+    raise _back(request, handoff_id, await _deliver(request, handoff))

@@ -4,6 +4,7 @@ logs, old handoffs, coaching hours, Rasa's API tokens and claimed handoffs.
 Each test names the item it reproduces; on the code before the fix each of them fails. Slack and
 Telegram fail through their loopback fakes (`outage`: 500 to one learner's calls until it ends).
 """
+import html
 import json
 import re
 import sqlite3
@@ -14,7 +15,7 @@ import urllib.error
 import urllib.parse
 import uuid
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 import jwt
 import pytest
@@ -29,6 +30,12 @@ from tests.e2e.test_telegram import Learner as TelegramLearner
 
 def for_chat(learner: TelegramLearner):
     return lambda params: params.get("chat_id") == str(learner.chat)
+
+
+def delivery_states(page: str) -> Dict[str, str]:
+    """Each coach reply on a handoff's desk page, with the delivery state the page shows for it."""
+    return {html.unescape(text): state for state, text in re.findall(
+        r'<li class="coach" data-delivery="(\w+)".*?<span class="text">(.*?)</span>', page, re.S)}
 
 
 def wait_until(check, timeout: float = 30, step: float = 0.5):
@@ -96,6 +103,49 @@ def test_1_replies_telegram_never_takes_are_given_up_after_the_retry_time_logged
     assert wait_until(lambda: technical_problems(admin) == before + 1, timeout=20)
     log = (Path(stack.env["LOG_DIR"]) / "rasa.log").read_text()
     assert re.search(r"Gave up on \d+ replies to telegram conversation #\w+ after 20 s: telegram refused", log)
+
+
+# 2. A coach's replies while the platform is down.
+
+def test_2_coach_replies_wait_while_telegram_is_down_and_arrive_in_order_once_it_is_back(stack, telegram_api, coach):
+    learner = TelegramLearner(telegram_api)
+    path = telegram_handoff(learner, coach)
+    with telegram_api.outage("sendMessage", for_chat(learner)) as outage:
+        coach.post(path + "/reply", csrf=coach.csrf(coach.get(path)), text="First, while Telegram is down.")
+        coach.post(path + "/reply", csrf=coach.csrf(coach.get(path)), text="Second, still down.")
+        outage.wait_refused()
+        assert delivery_states(coach.get(path)) == {"First, while Telegram is down.": "waiting",
+                                                    "Second, still down.": "waiting"}
+        assert "waiting to be delivered" in coach.get(path)
+    learner.sent("Second, still down.")
+    replies = [call.params["text"].split(" (admissions coach): ", 1) for call in learner.messages()]
+    assert [said for who, *said in replies if who == coach.username] == [
+        ["First, while Telegram is down."], ["Second, still down."]]  # each once, in order
+    sent = wait_until(lambda: set(delivery_states(coach.get(path)).values()) == {"sent"})
+    assert sent, delivery_states(coach.get(path))
+    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+
+
+# 4. Closing a handoff that is already closed.
+
+def test_4_closing_an_old_handoff_again_leaves_the_learners_current_one_alone(stack, telegram_api, coach):
+    learner = TelegramLearner(telegram_api)
+    old = telegram_handoff(learner, coach)
+    coach.post(old + "/close", csrf=coach.csrf(coach.get(old)))
+    learner.sent("back with me")
+    current = telegram_handoff(learner, coach)
+    told_closed = len([call for call in learner.messages() if "back with me" in call.params["text"]])
+
+    for _ in range(2):
+        coach.post(old + "/close", csrf=coach.csrf(coach.get(old)))
+    learner.say("Still there? I have a question for the coach.")
+    assert wait_until(lambda: "I have a question for the coach" in coach.get(current))
+    assert len([call for call in learner.messages() if "back with me" in call.params["text"]]) == told_closed
+    assert [row for row in json.loads(coach.get("/queue.json")) if row["url"].endswith(current)], "still open"
+    slots = stack.api(f"/conversations/{urllib.parse.quote(learner.conversation, safe='')}/tracker")["slots"]
+    assert slots["handoff_active"] is True
+    coach.post(current + "/close", csrf=coach.csrf(coach.get(current)))
+    learner.sent("back with me")
 
 
 # 5. COACH_HOURS: wrap-around days work, anything invalid stops the action server at start.

@@ -2,6 +2,23 @@
 // textContent only, so nothing a learner types can become markup in a coach's browser.
 (function () {
   const body = document.body;
+  // The words of DELIVERY_LABELS in channels/desk/views.py.
+  const DELIVERY = {
+    sent: "sent",
+    waiting: "waiting to be delivered",
+    failed: "failed: not delivered; your next reply sends it again",
+  };
+
+  function showDelivery(item, state) {
+    item.dataset.delivery = state;
+    let label = item.querySelector(".delivery");
+    if (!label) {
+      label = document.createElement("small");
+      label.className = "delivery";
+      item.append(" ", label);
+    }
+    label.textContent = DELIVERY[state] || state;
+  }
 
   async function pollMessages() {
     const url = body.dataset.messagesUrl;
@@ -18,12 +35,18 @@
       const who = document.createElement("b");
       who.textContent = message.author || message.role;
       const text = document.createElement("span");
+      text.className = "text";
       text.textContent = message.text;
+      item.dataset.id = String(message.id);
       item.append(time, who, ": ", text);
       list.append(item);
       lastId = Math.max(lastId, message.id);
     }
     body.dataset.lastId = String(lastId);
+    for (const [id, state] of Object.entries(data.deliveries || {})) {
+      const item = list.querySelector(`li[data-id="${Number(id)}"]`);
+      if (item) showDelivery(item, state);
+    }
   }
 
   async function pollQueue() {
