@@ -8,6 +8,8 @@
   `..`, `?`, `#`); Sanic 21 would leave `rest%3Ame` as it is and find no such conversation.
 - Request bodies are capped at MAX_BODY_BYTES (Sanic's default is 100 MB); the chat channels cap
   theirs lower (channels/limits.py).
+- Its logs hold no learner text at INFO: Rasa's structured DEBUG lines (parse data, slots, events)
+  stay out, and e-mail addresses and phone numbers are masked in any line (channels/log_privacy.py).
 - A call to the action server gives up after ACTION_TIMEOUT seconds (Rasa's own limit is 5
   minutes), and Rasa refuses to start when a turn of that many slow actions could outlive its
   conversation's lock (TICKET_LOCK_LIFETIME): several replicas would then run one conversation at
@@ -25,6 +27,7 @@ from sanic.request import Request
 
 from bot import api_tokens
 from bot.actions.settings import DEFAULT_ACTION_TIMEOUT
+from channels import log_privacy
 
 MAX_BODY_BYTES = 1024 * 1024
 # What a turn spends outside custom actions (NLU, policies, the tracker store), with room for a
@@ -74,6 +77,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS  # MAX_NUMBER_OF_PREDICTIONS, read by Rasa
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
     if not lock_outlives_turn(LOCK_LIFETIME, args.action_timeout, MAX_NUMBER_OF_PREDICTIONS):
         print(f"TICKET_LOCK_LIFETIME ({LOCK_LIFETIME} s) must be at least MAX_NUMBER_OF_PREDICTIONS "
@@ -83,7 +87,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # RemoteAction passes this module constant as each call's timeout; Rasa offers no setting.
     rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = args.action_timeout
 
+    log_privacy.configure()
     configure_logging_and_warnings(logging.INFO)
+    # Rasa logs parse data, slot values and events through structlog at DEBUG; unconfigured, structlog
+    # prints every level. Configured, it goes through logging (and log_privacy) at INFO and above.
+    configure_structlog(logging.INFO)
     rasa.core.run.serve_application(
         model_path=args.model, credentials=args.credentials, endpoints=AvailableEndpoints.read_endpoints(args.endpoints),
         interface=args.interface, port=args.port, cors=args.cors, enable_api=True,

@@ -3,7 +3,7 @@
 Rasa's own `SQLTrackerStore` already accepts a whole URL as its host; this adds what a SQLite file
 needs to be a safe default: its directory is created, and it runs in write-ahead-log mode so the
 desk's analytics can read conversations while Rasa writes them (in SQLite's default journal mode a
-long read makes Rasa's commit wait and, after the busy timeout, fail).
+long read makes Rasa's commit wait and, after the busy timeout, fail). Errors never show the events.
 """
 from typing import Any, Optional
 
@@ -25,6 +25,9 @@ class URLTrackerStore(SQLTrackerStore):
         if path is not None:  # the tracker store is Rasa's own, created on first start
             path.parent.mkdir(parents=True, exist_ok=True)  # SQLite creates the file but not its directory
         super().__init__(domain=domain, host=host, event_broker=event_broker, **kwargs)
+        # A database error's message leaves out the statement's values: the events, which hold what
+        # learners wrote, so that logging the error never logs their words.
+        self.engine.hide_parameters = True
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as connection:  # WAL is a property of the file: set once, kept
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")

@@ -48,7 +48,9 @@ def _engine_for(url: str, create: bool) -> Engine:
     elif path is not None:
         # SQLite's URI form with mode=rw opens the file for writing but fails when it does not exist.
         parsed = parsed.set(database=f"file:{quote(str(path))}", query={**parsed.query, "mode": "rw", "uri": "true"})
-    return create_engine(parsed, future=True, pool_pre_ping=True)
+    # hide_parameters: a database error's message leaves out the statement's values, which are what
+    # learners and coaches wrote (transcripts), so logging the error never logs their words.
+    return create_engine(parsed, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def get_engine(url: Optional[str] = None, create: bool = False) -> Engine:

@@ -86,6 +86,7 @@ class ServerConfig:
     # DESK_TRUSTED_PROXIES: proxies whose X-Forwarded-For names the client (channels/desk/client_address.py)
     trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
     delivery_retry_seconds: float = DELIVERY_RETRY_SECONDS  # DELIVERY_RETRY_SECONDS: then a coach's reply failed
+    log_dir: Optional[Path] = None  # LOG_DIR: the services' logs under `make run`, kept DESK_RETENTION_DAYS
 
     @property
     def secure_cookies(self) -> bool:
@@ -114,6 +115,7 @@ class ServerConfig:
             office_timezone=time_zone(env, "COACH_TIMEZONE", cls.office_timezone),
             trusted_proxies=networks(env, "DESK_TRUSTED_PROXIES"),
             delivery_retry_seconds=delivery_retry_seconds(env),
+            log_dir=Path(env["LOG_DIR"]) if env.get("LOG_DIR") else None,
         )
 
 

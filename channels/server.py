@@ -4,6 +4,7 @@ import sys
 
 from aiohttp import web
 
+from channels import log_privacy
 from channels.config import ServerConfig
 from channels.desk.app import create_desk_app
 from channels.website.app import create_site_app
@@ -16,7 +17,7 @@ def create_app(config: ServerConfig) -> web.Application:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_privacy.configure()
     try:
         config = ServerConfig.from_env()
         app = create_app(config)

@@ -27,7 +27,7 @@ from bot.actions.settings import settings
 from bot.actions.situation import is_stop
 from catalog_db import queries
 from catalog_db.engine import get_engine
-from channels.conversation_ids import can_push, channel_of
+from channels.conversation_ids import can_push, channel_of, for_log
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import handoffs
 from handoff_db.schema import ensure_schema
@@ -128,7 +128,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
                 transcript=transcript(tracker),
             )
     except SQLAlchemyError as error:
-        logger.error("could not store a handoff for %s: %s", tracker.sender_id, error)
+        logger.error("could not store a handoff for %s: %s", for_log(tracker.sender_id), error.__class__.__name__)
         dispatcher.utter_message(response="utter_handoff_failed")
         return []
     hours = settings().coaching_hours

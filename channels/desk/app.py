@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from channels.config import ServerConfig
-from channels.desk import databases, rasa_client
+from channels.desk import databases, log_retention, rasa_client
 from channels.desk.analytics.app import setup_analytics
 from channels.desk.delivery import Deliveries
 from channels.desk.keys import (
@@ -119,6 +119,14 @@ async def collect_missed_learner_messages(app: web.Application) -> int:
     return added
 
 
+def purge_old_logs(config: ServerConfig) -> None:
+    """Retention of the services' logs, when they are files here (LOG_DIR, set by `make run`)."""
+    if config.log_dir is not None and config.log_dir.is_dir():
+        rolled, deleted = log_retention.roll_and_purge(config.log_dir, config.retention_days)
+        if rolled or deleted:
+            logger.info("rolled %d logs and deleted %d past retention", rolled, deleted)
+
+
 def purge_old_transcripts(sessions_of: sessionmaker, config: ServerConfig) -> int:
     """Retention: abandoned handoffs closed, closed ones past retention deleted, old audit entries too."""
     with sessions_of() as session, session.begin():
@@ -138,10 +146,11 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
         while True:
             try:
                 if since_purge >= PURGE_SECONDS:
+                    since_purge = 0
+                    purge_old_logs(app[config_key])
                     removed = purge_old_transcripts(app[db_key], app[config_key])
                     if removed:
                         logger.info("deleted %d closed handoffs past retention", removed)
-                    since_purge = 0
                 await announce_new_handoffs(app)
                 await app[deliveries_key].round()
                 if since_collect >= COLLECT_SECONDS:

@@ -126,6 +126,33 @@ def test_2_coach_replies_wait_while_telegram_is_down_and_arrive_in_order_once_it
     coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
 
 
+# 3. Logs hold no learner or coach words, no e-mail address, no phone number.
+
+def test_3_no_log_holds_what_a_learner_or_coach_wrote(stack, telegram_api, coach):
+    tag = uuid.uuid4().hex[:8]
+    email, phone = f"jane.{tag}@example.org", f"+1 415 555 {tag[:4].translate(str.maketrans('abcdef', '123456'))}"
+    words = f"zebra{tag}"
+    said = f"Please write to {email} or call {phone} about {words} and the gen AI course"
+    stack.reply(f"logs-{tag}", said)
+    learner = TelegramLearner(telegram_api)
+    learner.say(said)
+    learner.sent("")
+    path = telegram_handoff(learner, coach)
+    learner.say(f"my address is {email}")
+    wait_until(lambda: email in coach.get(path))
+    coach_words = f"coachword{tag}"
+    coach.post(path + "/reply", csrf=coach.csrf(coach.get(path)), text=f"Thanks, {coach_words}, I'll mail {email}")
+    learner.sent(coach_words)
+    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+    learner.sent("back with me")
+
+    logs = {path: path.read_text(errors="replace") for path in Path(stack.env["LOG_DIR"]).rglob("*") if path.is_file()}
+    assert any("rasa" in path.name for path in logs)
+    for secret in (email, phone, phone.replace(" ", ""), words, coach_words, "Please write to"):
+        leaking = [path.name for path, text in logs.items() if secret in text]
+        assert not leaking, f"{secret!r} is in {leaking}"
+
+
 # 4. Closing a handoff that is already closed.
 
 def test_4_closing_an_old_handoff_again_leaves_the_learners_current_one_alone(stack, telegram_api, coach):
