@@ -152,7 +152,7 @@ async def queue_json(request: web.Request) -> web.Response:
         for h in _queue_rows(request)])
 
 
-# What a coach reads of a reply's way to the learner (desk.js has the same words for live updates).
+# What a coach reads of a reply's way to the learner, on the page and in its live updates (desk.js).
 DELIVERY_LABELS = {
     handoffs.SENT: "sent",
     handoffs.WAITING: "waiting to be delivered",
@@ -199,7 +199,8 @@ async def handoff_messages(request: web.Request) -> web.Response:
     # New lines, and where each line on its way to the learner stands now (it changes as it is sent).
     return web.json_response({"status": handoff.status,
                               "messages": [_message_json(m) for m in transcript if m.id > after],
-                              "deliveries": {m.id: m.delivery for m in transcript if m.delivery}})
+                              "deliveries": {m.id: {"state": m.delivery, "label": DELIVERY_LABELS[m.delivery]}
+                                             for m in transcript if m.delivery}})
 
 
 async def _deliver(request: web.Request, handoff: handoffs.HandoffView) -> Optional[str]:

@@ -264,7 +264,8 @@ async def test_replies_the_platform_refuses_wait_are_sent_in_order_once_it_takes
     assert delivery_states(page) == ["waiting", "waiting"] and "waiting to be delivered" in page
     assert fake_rasa.said() == []
     live = await (await client.get(f"/handoffs/{handoff}/messages?after=1000")).json()
-    assert sorted(live["deliveries"].values()) == ["waiting", "waiting"]
+    assert [delivery["state"] for delivery in live["deliveries"].values()] == ["waiting", "waiting"]
+    assert {delivery["label"] for delivery in live["deliveries"].values()} == {"waiting to be delivered"}
 
     fake_rasa.refusing = False  # the platform is back: the desk's round sends both, in order
     for _ in range(200):

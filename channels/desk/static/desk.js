@@ -2,22 +2,17 @@
 // textContent only, so nothing a learner types can become markup in a coach's browser.
 (function () {
   const body = document.body;
-  // The words of DELIVERY_LABELS in channels/desk/views.py.
-  const DELIVERY = {
-    sent: "sent",
-    waiting: "waiting to be delivered",
-    failed: "failed: not delivered; your next reply sends it again",
-  };
 
-  function showDelivery(item, state) {
-    item.dataset.delivery = state;
+  // Where a coach's reply stands on its way to the learner (sent, waiting, failed), in the desk's words.
+  function showDelivery(item, delivery) {
+    item.dataset.delivery = delivery.state;
     let label = item.querySelector(".delivery");
     if (!label) {
       label = document.createElement("small");
       label.className = "delivery";
       item.append(" ", label);
     }
-    label.textContent = DELIVERY[state] || state;
+    label.textContent = delivery.label;
   }
 
   async function pollMessages() {
@@ -43,9 +38,9 @@
       lastId = Math.max(lastId, message.id);
     }
     body.dataset.lastId = String(lastId);
-    for (const [id, state] of Object.entries(data.deliveries || {})) {
+    for (const [id, delivery] of Object.entries(data.deliveries || {})) {
       const item = list.querySelector(`li[data-id="${Number(id)}"]`);
-      if (item) showDelivery(item, state);
+      if (item) showDelivery(item, delivery);
     }
   }
 
