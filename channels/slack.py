@@ -217,8 +217,8 @@ class SlackChannel(SlackInput):
             return response.text("The payload is not a Slack interaction.", status=400)
         if not isinstance(text, str) or not all(isinstance(part, str) and part for part in (team, user, channel)):
             return response.text("")  # link buttons and unsupported components: nothing to answer
-        return await self._acknowledged(self._start(on_new_message, self._message(text, team, user, channel, thread_ts),
-                                                    None))
+        message = self._message(text, team, user, channel, thread_ts)
+        return await self._acknowledged(self._start(on_new_message, message, None), retried=False)
 
     def _message(self, text: str, team: str, user: str, channel: str, thread_ts: Optional[str]) -> UserMessage:
         return UserMessage(bounded(text), QueuedReplies(self.outbox), slack_conversation(team, user, channel, thread_ts),
@@ -271,11 +271,15 @@ class SlackChannel(SlackInput):
         return saved
 
     @staticmethod
-    async def _acknowledged(turn: "asyncio.Task[bool]") -> HTTPResponse:
-        """200 once the turn is saved; 500 when it failed and 503 while it runs, so that Slack retries."""
+    async def _acknowledged(turn: "asyncio.Task[bool]", retried: bool = True) -> HTTPResponse:
+        """200 once the turn is saved; 500 when it failed and 503 while it runs, so that Slack retries.
+
+        Slack never retries a button click (not `retried`): one still running gets 200, as a 503 would
+        only show the learner an error while the answer is on its way.
+        """
         done, _ = await asyncio.wait({turn}, timeout=ACK_SECONDS)  # waiting does not cancel the turn
         if not done:
-            return response.text("Still answering: send it again.", status=503)
+            return response.text("Still answering: send it again.", status=503) if retried else response.text("")
         if not turn.result():
             return response.text("Could not answer: send it again.", status=500)
         return response.text("")

@@ -251,3 +251,18 @@ async def test_a_program_list_shows_one_bulleted_program_per_line(slack_api):
     await output.send_response("slack:T1:U9:D9", {"text": "Here they are:\n\n- Design for Delight ($150)\n- CAD ($350)"})
     post = slack_api.calls_to("chat.postMessage")[-1]
     assert post.params["text"].splitlines()[-2:] == ["• Design for Delight ($150)", "• CAD ($350)"]
+
+
+async def test_a_click_slower_than_slacks_patience_gets_200_as_slack_never_retries_one(serve, slack_api):
+    async def slow(message: UserMessage) -> None:
+        await asyncio.sleep(ACK_SECONDS + 0.5)
+        await message.output_channel.send_response(message.sender_id, {"text": "done"})
+
+    served = await serve(SlackChannel.from_env(slack_env(slack_api)), bot=slow)
+    click = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U20"}, "channel": {"id": "D20"},
+             "message": {"ts": "8.1", "text": "pick one"},
+             "actions": [{"type": "button", "value": "/affirm", "action_id": "a1"}]}
+    status, _ = await asyncio.to_thread(slack_api.click, served.url + "/webhook", click)
+    assert status == 200 and slack_api.calls_to("chat.postMessage") == []  # answered while the turn goes on
+    call = await asyncio.to_thread(slack_api.wait_for, "chat.postMessage", timeout=10)
+    assert call.params["text"] == "done"
