@@ -216,7 +216,7 @@ async def time_pages(config: ServerConfig, rounds: int) -> Dict[str, float]:
 
 
 def run(name: str, tracker_url: str, desk_url: str, conversations: int, rounds: int) -> None:
-    tracker, desk = create_engine(tracker_url, future=True), get_engine(desk_url)
+    tracker, desk = create_engine(tracker_url, future=True), get_engine(desk_url, create=True)
     create_schema(desk)
     handoff_schema.create_schema(desk)
     with make_session(desk_url) as session, session.begin():

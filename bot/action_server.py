@@ -15,6 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.actions.settings import ActionServerSettings, settings
+from channels import log_privacy
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def create_app(settings: ActionServerSettings) -> Sanic:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_privacy.configure()
     try:  # the actions read the same object (bot/actions/settings.py)
         configured = settings()
         app = create_app(configured)

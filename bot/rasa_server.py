@@ -2,11 +2,14 @@
 
 `python -m bot.rasa_server` (what `make run` starts). Differences from `rasa run --enable-api`:
 - The HTTP API takes only a JWT in the Authorization header, signed with RASA_JWT_SECRET: a token
-  on the command line shows in `ps`, and one in a query string lands in access logs.
+  on the command line shows in `ps`, and one in a query string lands in access logs. The token must
+  be HS256 and expire, with a few seconds of leeway, not sanic-jwt's three minutes (bot/api_tokens.py).
 - Conversation IDs in API paths are percent-decoded. Callers encode them (an ID may hold `/`,
   `..`, `?`, `#`); Sanic 21 would leave `rest%3Ame` as it is and find no such conversation.
 - Request bodies are capped at MAX_BODY_BYTES (Sanic's default is 100 MB); the chat channels cap
   theirs lower (channels/limits.py).
+- Its logs hold no learner text at INFO: Rasa's structured DEBUG lines (parse data, slots, events)
+  stay out, and e-mail addresses and phone numbers are masked in any line (channels/log_privacy.py).
 - A call to the action server gives up after ACTION_TIMEOUT seconds (Rasa's own limit is 5
   minutes), and Rasa refuses to start when a turn of that many slow actions could outlive its
   conversation's lock (TICKET_LOCK_LIFETIME): several replicas would then run one conversation at
@@ -16,14 +19,17 @@ import argparse
 import logging
 import os
 import sys
-from typing import Optional, Sequence
+from typing import Any, Awaitable, Callable, Optional, Sequence
 from urllib.parse import unquote
 
 from sanic import Sanic
 from sanic.request import Request
 
+from bot import api_tokens
+from bot.actions.settings import DEFAULT_ACTION_TIMEOUT
+from channels import log_privacy
+
 MAX_BODY_BYTES = 1024 * 1024
-DEFAULT_ACTION_TIMEOUT = 5.0
 # What a turn spends outside custom actions (NLU, policies, the tracker store), with room for a
 # loaded machine: 20 users at once on two cores answer within 2 s (README.md, "Measured").
 TURN_MARGIN_SECONDS = 10.0
@@ -40,8 +46,12 @@ async def decode_conversation_id(request: Request) -> None:
         request.match_info["conversation_id"] = unquote(request.match_info["conversation_id"])
 
 
-async def add_middleware(app: Sanic, _loop: object) -> None:
-    app.register_middleware(decode_conversation_id, "request")
+def middleware_for(secret: str) -> Callable[[Sanic, Any], Awaitable[None]]:
+    """A listener adding ours to Rasa's app: the token checks first, then the ID decoding."""
+    async def add_middleware(app: Sanic, _loop: Any) -> None:
+        app.register_middleware(api_tokens.token_check(secret), "request")
+        app.register_middleware(decode_conversation_id, "request")
+    return add_middleware
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -67,6 +77,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS  # MAX_NUMBER_OF_PREDICTIONS, read by Rasa
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
     if not lock_outlives_turn(LOCK_LIFETIME, args.action_timeout, MAX_NUMBER_OF_PREDICTIONS):
         print(f"TICKET_LOCK_LIFETIME ({LOCK_LIFETIME} s) must be at least MAX_NUMBER_OF_PREDICTIONS "
@@ -76,11 +87,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # RemoteAction passes this module constant as each call's timeout; Rasa offers no setting.
     rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = args.action_timeout
 
+    log_privacy.configure()
     configure_logging_and_warnings(logging.INFO)
+    # Rasa logs parse data, slot values and events through structlog at DEBUG; unconfigured, structlog
+    # prints every level. Configured, it goes through logging (and log_privacy) at INFO and above.
+    configure_structlog(logging.INFO)
     rasa.core.run.serve_application(
         model_path=args.model, credentials=args.credentials, endpoints=AvailableEndpoints.read_endpoints(args.endpoints),
         interface=args.interface, port=args.port, cors=args.cors, enable_api=True,
-        jwt_secret=secret, jwt_method="HS256", server_listeners=[(add_middleware, "before_server_start")],
+        jwt_secret=secret, jwt_method=api_tokens.ALGORITHM,
+        server_listeners=[(middleware_for(secret), "before_server_start")],
     )
     return 0
 

@@ -35,7 +35,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> int:
     data = parse_catalog(args.file)  # before touching the database, so bad data changes nothing
-    create_schema(get_engine(args.url))
+    create_schema(get_engine(args.url, create=True))
     with make_session(args.url) as session, session.begin():
         load_catalog(session, data)
     print(f"Loaded {len(data.programs)} programs from {args.file}")
@@ -53,7 +53,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _ensure(args: argparse.Namespace) -> int:
-    create_schema(get_engine(args.url))
+    create_schema(get_engine(args.url, create=True))
     with make_session(args.url) as session, session.begin():
         count = session.scalar(select(func.count()).select_from(Program))
         if count:

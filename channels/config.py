@@ -1,13 +1,64 @@
 """Configuration of the web server (coach desk and website) and of the chat channels' shared Redis,
-read from the environment."""
+read from the environment.
+
+A malformed value raises ValueError naming the variable and the value, so a service refuses to
+start with a message saying what to fix rather than failing later on a learner's message.
+"""
+import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple, Union
 
-from handoff_db import handoff_db_url
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from handoff_db import handoff_db_url, has_own_database
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def number(env: Mapping[str, str], name: str, default: Union[int, float], minimum: Union[int, float] = 0,
+           kind: type = int) -> Union[int, float]:
+    """The variable as a number (whole unless `kind` is float) of at least `minimum`, else its default."""
+    value = env.get(name) or ""
+    if not value:
+        return default
+    try:
+        parsed = kind(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed < minimum:
+        raise ValueError(f"{name}={value!r} is not valid: it must be a {'whole ' if kind is int else ''}number "
+                         f"of at least {minimum}")
+    return parsed
+
+
+def networks(env: Mapping[str, str], name: str) -> Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...]:
+    """The variable as addresses and networks (10.0.0.7, 10.244.0.0/16, fd00::/8), comma- or space-separated."""
+    value = env.get(name) or ""
+    try:
+        return tuple(ipaddress.ip_network(part, strict=False) for part in re.split(r"[,\s]+", value) if part)
+    except ValueError as error:
+        raise ValueError(f"{name}={value!r} is not valid: {error}") from None
+
+
+def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
+    """The variable as the name of a time zone, checked against the zone database."""
+    value = env.get(name) or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name}={value!r} is not valid: not a time zone such as 'America/New_York'") from None
+    return value
+
+
+# DELIVERY_RETRY_SECONDS: how long a reply Slack or Telegram refuses is sent again before it is given up.
+DELIVERY_RETRY_SECONDS = 900
+
+
+def delivery_retry_seconds(env: Mapping[str, str]) -> float:
+    return number(env, "DELIVERY_RETRY_SECONDS", DELIVERY_RETRY_SECONDS, minimum=1, kind=float)
 
 
 @dataclass(frozen=True)
@@ -20,6 +71,7 @@ class ServerConfig:
     chat_socket_url: str = "http://localhost:5005"  # CHAT_SOCKET_URL: Rasa's socket.io as browsers reach it
     session_secret: str = ""               # DESK_SESSION_SECRET: signs the coaches' session cookies
     database_url: Optional[str] = None     # HANDOFF_DB_URL, else the catalog database
+    own_database: bool = False             # HANDOFF_DB_URL given: a database of the desk's own, created if need be
     catalog_db_url: Optional[str] = None   # CATALOG_DB_URL, else var/catalog.sqlite3: program names
     public_url: str = "http://localhost:8080"  # DESK_PUBLIC_URL: links in Slack notices
     slack_webhook_url: Optional[str] = None  # COACH_SLACK_WEBHOOK_URL: optional new-handoff notices
@@ -31,6 +83,10 @@ class ServerConfig:
     # REVIEWED_NLU_FILE: where admins' labelled examples go; the next `make train` learns them
     reviewed_nlu_path: Path = PROJECT_ROOT / "bot" / "data" / "nlu" / "reviewed.yml"
     office_timezone: str = "America/New_York"  # COACH_TIMEZONE: the office's days in the analytics
+    # DESK_TRUSTED_PROXIES: proxies whose X-Forwarded-For names the client (channels/desk/client_address.py)
+    trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
+    delivery_retry_seconds: float = DELIVERY_RETRY_SECONDS  # DELIVERY_RETRY_SECONDS: then a coach's reply failed
+    log_dir: Optional[Path] = None  # LOG_DIR: the services' logs under `make run`, kept DESK_RETENTION_DAYS
 
     @property
     def secure_cookies(self) -> bool:
@@ -38,24 +94,28 @@ class ServerConfig:
         return self.public_url.startswith("https://")
 
     @classmethod
-    def from_env(cls) -> "ServerConfig":
-        env = os.environ
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "ServerConfig":
+        """The settings from `env`; ValueError naming the variable when one is malformed."""
         return cls(
-            port=int(env.get("DESK_PORT", cls.port)),
+            port=number(env, "DESK_PORT", cls.port, minimum=1),
             rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{env.get('RASA_PORT', '5005')}"),
             rasa_jwt_secret=env.get("RASA_JWT_SECRET", ""),
             chat_socket_url=env.get("CHAT_SOCKET_URL", f"http://localhost:{env.get('RASA_PORT', '5005')}"),
             session_secret=env.get("DESK_SESSION_SECRET", ""),
             database_url=handoff_db_url(env),
+            own_database=has_own_database(env),
             catalog_db_url=env.get("CATALOG_DB_URL") or None,
             public_url=env.get("DESK_PUBLIC_URL", f"http://localhost:{env.get('DESK_PORT', cls.port)}"),
             slack_webhook_url=env.get("COACH_SLACK_WEBHOOK_URL") or None,
-            retention_days=int(env.get("DESK_RETENTION_DAYS", cls.retention_days)),
-            abandoned_days=int(env.get("DESK_ABANDONED_DAYS", cls.abandoned_days)),
-            audit_retention_days=int(env.get("DESK_AUDIT_RETENTION_DAYS", cls.audit_retention_days)),
+            retention_days=number(env, "DESK_RETENTION_DAYS", cls.retention_days, minimum=1),
+            abandoned_days=number(env, "DESK_ABANDONED_DAYS", cls.abandoned_days, minimum=1),
+            audit_retention_days=number(env, "DESK_AUDIT_RETENTION_DAYS", cls.audit_retention_days, minimum=1),
             tracker_db_url=env.get("TRACKER_DB_URL") or cls.tracker_db_url,
             reviewed_nlu_path=Path(env.get("REVIEWED_NLU_FILE") or cls.reviewed_nlu_path),
-            office_timezone=env.get("COACH_TIMEZONE") or cls.office_timezone,
+            office_timezone=time_zone(env, "COACH_TIMEZONE", cls.office_timezone),
+            trusted_proxies=networks(env, "DESK_TRUSTED_PROXIES"),
+            delivery_retry_seconds=delivery_retry_seconds(env),
+            log_dir=Path(env["LOG_DIR"]) if env.get("LOG_DIR") else None,
         )
 
 
@@ -86,7 +146,7 @@ class RedisConfig:
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "RedisConfig":
         return cls(
             host=env.get("REDIS_HOST") or None,
-            port=int(env.get("REDIS_PORT") or cls.port),
-            db=int(env.get("REDIS_DB") or cls.db),
+            port=number(env, "REDIS_PORT", cls.port, minimum=1),
+            db=number(env, "REDIS_DB", cls.db),
             key_prefix=env.get("REDIS_KEY_PREFIX") or cls.key_prefix,
         )

@@ -3,7 +3,7 @@
 A request body is read only after the cheapest checks (a channel's signature headers, then its
 declared size) and never beyond MAX_BODY_BYTES; a message longer than MAX_MESSAGE_CHARS reaches
 Rasa as the `message_too_long` intent, which MessageLimitPolicy answers with "please shorten that"
-without running the NLU pipeline. Logs hold at most a short prefix of what a learner wrote.
+without running the NLU pipeline. Logs hold nothing of what a learner wrote (channels/log_privacy.py).
 """
 from typing import TYPE_CHECKING
 
@@ -14,19 +14,11 @@ MAX_MESSAGE_CHARS = 2000
 # A 2,000-character message of 4-byte characters, JSON-escaped, with room for the envelope.
 MAX_BODY_BYTES = 64 * 1024
 TOO_LONG_MESSAGE = "/message_too_long"
-LOGGED_CHARS = 40
 
 
 def bounded(text: str) -> str:
     """The message itself, or the `message_too_long` intent when it is over the limit."""
     return text if len(text) <= MAX_MESSAGE_CHARS else TOO_LONG_MESSAGE
-
-
-def preview(text: object) -> str:
-    """What a log line may hold of a learner's message: its first few characters and its length."""
-    text = text if isinstance(text, str) else repr(text)
-    shown = text[:LOGGED_CHARS] + ("…" if len(text) > LOGGED_CHARS else "")
-    return f"{shown!r} ({len(text)} characters)"
 
 
 async def read_body(request: "Request", limit: int = MAX_BODY_BYTES) -> bytes:

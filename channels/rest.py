@@ -15,8 +15,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.conversation_ids import conversation_id
-from channels.limits import bounded, preview, read_body
+from channels.conversation_ids import conversation_id, for_log
+from channels.limits import bounded, read_body
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +62,10 @@ class RestChannel(RestInput):
             try:
                 await on_new_message(message)
             except asyncio.CancelledError:
-                logger.error("Timed out answering REST message %s.", preview(text))
-            except Exception:
-                logger.exception("Could not answer REST message %s.", preview(text))
+                logger.error("Timed out answering a message in %s.", for_log(message.sender_id))
+            except Exception as error:
+                logger.error("Could not answer a message in %s (%s).", for_log(message.sender_id),
+                             error.__class__.__name__)
             return response.json(collector.messages)
 
         return rest_webhook

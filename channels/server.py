@@ -1,8 +1,10 @@
 """The web server `make run` starts on port 8080: the website at /, the coach desk at /desk/."""
 import logging
+import sys
 
 from aiohttp import web
 
+from channels import log_privacy
 from channels.config import ServerConfig
 from channels.desk.app import create_desk_app
 from channels.website.app import create_site_app
@@ -14,11 +16,17 @@ def create_app(config: ServerConfig) -> web.Application:
     return app
 
 
-def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = ServerConfig.from_env()
-    web.run_app(create_app(config), host="0.0.0.0", port=config.port)
+def main() -> int:
+    log_privacy.configure()
+    try:
+        config = ServerConfig.from_env()
+        app = create_app(config)
+    except ValueError as error:  # a malformed or missing setting, named in the message
+        logging.getLogger(__name__).error("%s", error)
+        return 2
+    web.run_app(app, host="0.0.0.0", port=config.port)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

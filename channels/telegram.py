@@ -3,6 +3,10 @@
 Mounted at /webhooks/telegram/webhook. Telegram sends the secret given to setWebhook in the
 X-Telegram-Bot-Api-Secret-Token header of every update; an update without it is refused before it
 reaches the assistant, and before its body is read. The conversation ID is `telegram:<chat ID>`.
+
+An update is acknowledged (200) only once its turn is saved: Telegram sends it again until it is.
+The turn's replies go through an outbox (channels/outbox.py), so a Bot API that refuses them
+never costs the turn; they reach the chat once Telegram takes them.
 """
 import hmac
 import json
@@ -10,7 +14,7 @@ import logging
 import os
 import re
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
 
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
@@ -21,9 +25,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.config import DELIVERY_RETRY_SECONDS, delivery_retry_seconds
 from channels.conversation_ids import conversation_id, local_part
 from channels.formatting import with_bullets
 from channels.limits import bounded, read_body
+from channels.outbox import SEND_TIMEOUT_SECONDS, Outbox, QueuedReplies, refused_as, undelivered_recorder
 from channels.unavailable import UnavailableChannel
 
 logger = logging.getLogger(__name__)
@@ -32,6 +38,31 @@ DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
 REMEMBERED_KEYBOARDS = 10_000  # chats whose latest keyboard is kept, least recently used dropped first
+
+
+class NotAnUpdate(ValueError):
+    """A request with the webhook's secret whose body does not have the shape of a Telegram update."""
+
+
+def chat_message(update: Any) -> Tuple[Optional[int], Optional[str]]:
+    """The chat and text of an update's message: (None, None) for updates without a message (edits,
+    channel posts), a None text for messages without one (stickers, photos)."""
+    if not isinstance(update, dict):
+        raise NotAnUpdate("the update is not an object")
+    message = update.get("message")
+    if message is None:
+        return None, None
+    if not isinstance(message, dict):
+        raise NotAnUpdate("its message is not an object")
+    chat = message.get("chat")
+    if not isinstance(chat, dict):
+        raise NotAnUpdate("its message's chat is not an object")
+    chat_id, text = chat.get("id"), message.get("text")
+    if not isinstance(chat_id, int) or isinstance(chat_id, bool):  # True is an int to Python
+        raise NotAnUpdate("its chat's id is not a number")
+    if not isinstance(text, (str, type(None))):
+        raise NotAnUpdate("its message's text is not a string")
+    return chat_id, text
 
 
 class TelegramReplies(TelegramOutput):
@@ -44,6 +75,7 @@ class TelegramReplies(TelegramOutput):
     def __init__(self, token: str, api_url: str) -> None:
         super().__init__(token)
         self.server = TelegramAPIServer.from_base(api_url)
+        self.timeout = SEND_TIMEOUT_SECONDS  # aiogram's own is 5 minutes
         self._keyboards: OrderedDict[str, Dict[str, str]] = OrderedDict()
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
@@ -58,10 +90,11 @@ class TelegramReplies(TelegramOutput):
         await self.send_message(recipient_id, text, reply_markup=keyboard)
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        """Replies go to the chat the conversation ID names, lists with bullets."""
+        """Replies go to the chat the conversation ID names, lists with bullets; DeliveryRefused when
+        Telegram does not take one."""
         if message.get("text"):
             message = {**message, "text": with_bullets(message["text"])}
-        await super().send_response(local_part(recipient_id), message)
+        await refused_as(self.name(), super().send_response(local_part(recipient_id), message))
 
     def payload_for(self, chat_id: str, text: str) -> str:
         """The payload of the chat's keyboard button titled `text`, else the text itself."""
@@ -72,11 +105,13 @@ class TelegramChannel(TelegramInput):
     """Rasa's Telegram connector checking the webhook secret, with /start greeting and reply keyboards."""
 
     def __init__(self, token: str, secret_token: str, webhook_url: Optional[str] = None,
-                 bot_name: Optional[str] = None, api_url: str = DEFAULT_API_URL) -> None:
+                 bot_name: Optional[str] = None, api_url: str = DEFAULT_API_URL,
+                 retry_seconds: float = DELIVERY_RETRY_SECONDS) -> None:
         super().__init__(access_token=token, verify=bot_name, webhook_url=webhook_url)  # `verify`: the username
         self.secret_token = secret_token
-        # One output for replies and for Rasa's API: it holds the HTTP session and the keyboards.
+        # One output for turns (through the outbox) and for Rasa's API: it holds the HTTP session and the keyboards.
         self.output = TelegramReplies(token, api_url)
+        self.outbox = Outbox(self.name(), self.output.send_response, retry_seconds)
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -95,12 +130,14 @@ class TelegramChannel(TelegramInput):
             return cls(env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_SECRET_TOKEN"],
                        webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
                        bot_name=(env.get("TELEGRAM_BOT_NAME") or "").lstrip("@") or None,
-                       api_url=env.get("TELEGRAM_API_URL") or DEFAULT_API_URL)
+                       api_url=env.get("TELEGRAM_API_URL") or DEFAULT_API_URL,
+                       retry_seconds=delivery_retry_seconds(env))
         except ValidationError as error:
             return UnavailableChannel(cls.name(), f"TELEGRAM_BOT_TOKEN is not a bot token ({error})")
 
     def get_output_channel(self) -> TelegramReplies:
-        """Also what Rasa's API uses for output_channel=latest (Rasa's own would call setWebhook each time)."""
+        """What Rasa's API sends through (output_channel=telegram): straight to Telegram, raising when it
+        refuses, so the desk knows whether a coach's reply arrived (Rasa's own would call setWebhook)."""
         return self.output
 
     async def register_webhook(self) -> None:
@@ -130,7 +167,8 @@ class TelegramChannel(TelegramInput):
         telegram_webhook = Blueprint("telegram_webhook", __name__)
 
         @telegram_webhook.listener("after_server_start")
-        async def register(_: Sanic, __: Any) -> None:
+        async def register(app: Sanic, __: Any) -> None:
+            self.outbox.record_undelivered = undelivered_recorder(app.ctx.agent)
             await self.register_webhook()
 
         @telegram_webhook.listener("before_server_stop")
@@ -154,27 +192,24 @@ class TelegramChannel(TelegramInput):
                 update = json.loads(await read_body(request))
             except ValueError:
                 return response.text("The update is not JSON.", status=400)
-            message = update.get("message") if isinstance(update, dict) else None
-            if message is None and isinstance(update, dict):
-                return response.text("")  # edits, channel posts, polls: nothing to answer
-            chat_id = (message.get("chat") or {}).get("id") if isinstance(message, dict) else None
-            text = message.get("text") if isinstance(message, dict) else None
-            if not isinstance(chat_id, int) or not isinstance(text, (str, type(None))):
-                logger.warning("Refused a Telegram update that is not one (update %s).",
-                               update.get("update_id") if isinstance(update, dict) else None)
-                return response.text("Not a Telegram update.", status=400)
+            try:
+                chat_id, text = chat_message(update)
+            except NotAnUpdate as error:
+                logger.warning("Refused a Telegram update that is not one: %s", error)
+                return response.text(f"Not a Telegram update: {error}", status=400)
             if not text:
-                return response.text("")  # stickers, photos, members joining: nothing to answer
+                return response.text("")  # edits, stickers, photos, members joining: nothing to answer
             chat = str(chat_id)
             text = self.output.payload_for(chat, self.user_text(text))
             if not text:
                 return response.text("")  # only the bot's @name
             try:
-                await on_new_message(UserMessage(bounded(text), self.output, conversation_id(self.name(), chat),
-                                                 input_channel=self.name()))
-            except Exception:
-                # Telegram re-sends an update until it gets a 2xx: one that failed once would fail again.
-                logger.exception("Could not answer Telegram update %s.", update.get("update_id"))
+                await on_new_message(UserMessage(bounded(text), QueuedReplies(self.outbox),
+                                                 conversation_id(self.name(), chat), input_channel=self.name()))
+            except Exception as error:  # the turn was not saved (the tracker or lock store failed)
+                logger.error("Could not answer Telegram update %s (%s): Telegram will send it again.",
+                             update.get("update_id"), error.__class__.__name__)
+                return response.text("The update could not be handled yet.", status=500)
             return response.text("")
 
         return telegram_webhook

@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import List, Optional
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -57,6 +57,11 @@ def create_coach(session: Session, username: str, password: str, admin: bool = F
     _check_password_rules(password)
     session.add(Coach(username=username, password_hash=hash_password(password), is_admin=admin))
     session.flush()
+
+
+def coach_names(session: Session) -> List[str]:
+    """Every coach's username, in order: whom an admin can give a handoff to."""
+    return list(session.execute(select(Coach.username).order_by(Coach.username)).scalars())
 
 
 def is_admin(session: Session, username: str) -> bool:

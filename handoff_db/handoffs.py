@@ -13,6 +13,11 @@ from sqlalchemy.orm import Session
 from handoff_db.models import AuditEntry, Handoff, HandoffMessage
 
 ACTIVE = ("open", "claimed")
+# What became of a coach's reply (or the close that tells the learner): their platform took it, the
+# desk is still trying, or it gave up (DELIVERY_RETRY_SECONDS) until the coach's next reply.
+SENT, WAITING, FAILED = "sent", "waiting", "failed"
+SENT_LINES = ("coach", "system")  # the roles whose lines go to the learner (a system line only for a close)
+LONGEST_RETRY_WAIT = timedelta(minutes=1)
 
 
 def utc(moment: Optional[datetime]) -> Optional[datetime]:
@@ -31,6 +36,25 @@ class MessageView:
     text: str
     created_at: datetime
     delivered: bool
+    delivery_attempts: int = 0
+    last_attempt_at: Optional[datetime] = None
+    queued_at: Optional[datetime] = None
+    delivery_failed: bool = False
+
+    @property
+    def delivery(self) -> Optional[str]:
+        """SENT, WAITING or FAILED for a coach's reply and a close the learner is still to hear of; None
+        for lines never sent (the learner's, the assistant's, other system lines)."""
+        if self.role == "coach" or (self.role == "system" and not self.delivered):
+            return SENT if self.delivered else FAILED if self.delivery_failed else WAITING
+        return None
+
+    def due(self, now: datetime) -> bool:
+        """Whether the desk should try it again: 1 s after a first failed attempt, then 2, 4... up to a minute."""
+        if self.last_attempt_at is None:
+            return True
+        wait = timedelta(seconds=2 ** min(self.delivery_attempts - 1, 6))
+        return now >= self.last_attempt_at + min(wait, LONGEST_RETRY_WAIT)
 
 
 @dataclass(frozen=True)
@@ -64,7 +88,9 @@ def _view(handoff: Handoff, last_learner_message: Optional[str] = None) -> Hando
 def _message_view(message: HandoffMessage) -> MessageView:
     return MessageView(
         id=message.id, handoff_id=message.handoff_id, role=message.role, author=message.author, text=message.text,
-        created_at=utc(message.created_at), delivered=message.delivered,
+        created_at=utc(message.created_at), delivered=message.delivered, delivery_attempts=message.delivery_attempts,
+        last_attempt_at=utc(message.last_attempt_at), queued_at=utc(message.queued_at or message.created_at),
+        delivery_failed=message.delivery_failed,
     )
 
 
@@ -108,8 +134,13 @@ def handoff_by_id(session: Session, handoff_id: int) -> Optional[HandoffView]:
     return _view(handoff) if handoff else None
 
 
-def add_message(session: Session, handoff_id: int, role: str, text: str, author: Optional[str] = None) -> MessageView:
-    message = HandoffMessage(handoff_id=handoff_id, role=role, text=text, author=author)
+def add_message(session: Session, handoff_id: int, role: str, text: str, author: Optional[str] = None,
+                for_the_learner: bool = False) -> MessageView:
+    """A line of the transcript. A coach's reply is to be delivered to the learner, and a system line
+    `for_the_learner` (a close) too: the desk sends them (channels/desk/delivery.py)."""
+    now, to_send = datetime.now(timezone.utc), role == "coach" or for_the_learner
+    message = HandoffMessage(handoff_id=handoff_id, role=role, text=text, author=author, created_at=now,
+                             delivered=not to_send, queued_at=now if to_send else None)
     session.add(message)
     session.flush()
     return _message_view(message)
@@ -151,14 +182,37 @@ def messages(session: Session, handoff_id: int, after_id: int = 0) -> List[Messa
     return [_message_view(row) for row in rows]
 
 
-def undelivered_coach_messages(session: Session, handoff_id: int) -> List[MessageView]:
+def _to_send(sender_id: str):
+    """The lines for a learner that their platform has not taken, and the desk has not given up on."""
+    return (select(HandoffMessage).join(Handoff, Handoff.id == HandoffMessage.handoff_id)
+            .where(Handoff.sender_id == sender_id, HandoffMessage.role.in_(SENT_LINES),
+                   HandoffMessage.delivered.is_(False), HandoffMessage.delivery_failed.is_(False))
+            .order_by(HandoffMessage.id))
+
+
+def next_to_send(session: Session, sender_id: str) -> Optional[MessageView]:
+    """The oldest line still to reach the learner, across their handoffs: lines go out in order."""
+    found = session.execute(_to_send(sender_id).limit(1)).scalars().first()
+    return _message_view(found) if found else None
+
+
+def lines_to_send(session: Session, sender_id: str) -> List[MessageView]:
+    return [_message_view(row) for row in session.execute(_to_send(sender_id)).scalars()]
+
+
+def due_deliveries(session: Session, channels: Sequence[str], now: Optional[datetime] = None) -> List[Tuple[str, str]]:
+    """(learner, channel) of each learner on one of `channels` whose next line is due another try."""
+    now = now or datetime.now(timezone.utc)
     rows = session.execute(
-        select(HandoffMessage).where(
-            HandoffMessage.handoff_id == handoff_id, HandoffMessage.role == "coach",
-            HandoffMessage.delivered.is_(False),
-        ).order_by(HandoffMessage.id)
-    ).scalars()
-    return [_message_view(row) for row in rows]
+        select(Handoff.sender_id, Handoff.channel, HandoffMessage)
+        .join(HandoffMessage, HandoffMessage.handoff_id == Handoff.id)
+        .where(Handoff.channel.in_(list(channels)), HandoffMessage.role.in_(SENT_LINES),
+               HandoffMessage.delivered.is_(False), HandoffMessage.delivery_failed.is_(False))
+        .order_by(HandoffMessage.id))
+    heads: Dict[str, Tuple[str, MessageView]] = {}
+    for sender_id, channel, message in rows:
+        heads.setdefault(sender_id, (channel, _message_view(message)))
+    return [(sender_id, channel) for sender_id, (channel, head) in heads.items() if head.due(now)]
 
 
 def mark_delivered(session: Session, message_ids: Sequence[int]) -> None:
@@ -166,34 +220,75 @@ def mark_delivered(session: Session, message_ids: Sequence[int]) -> None:
         session.execute(update(HandoffMessage).where(HandoffMessage.id.in_(message_ids)).values(delivered=True))
 
 
+def record_failed_attempt(session: Session, message_id: int, give_up: bool, now: Optional[datetime] = None) -> None:
+    session.execute(update(HandoffMessage).where(HandoffMessage.id == message_id).values(
+        delivery_attempts=HandoffMessage.delivery_attempts + 1, last_attempt_at=now or datetime.now(timezone.utc),
+        delivery_failed=give_up))
+
+
+def retry_failed(session: Session, sender_id: str) -> int:
+    """The lines the desk gave up on, for this learner, tried again from now (a coach's next reply)."""
+    failed = select(HandoffMessage.id).join(Handoff, Handoff.id == HandoffMessage.handoff_id).where(
+        Handoff.sender_id == sender_id, HandoffMessage.delivery_failed.is_(True))
+    return session.execute(update(HandoffMessage).where(HandoffMessage.id.in_(failed)).values(
+        delivery_failed=False, delivery_attempts=0, last_attempt_at=None, queued_at=datetime.now(timezone.utc)),
+        execution_options={"synchronize_session": False}).rowcount
+
+
 def set_contact(session: Session, handoff_id: int, contact: str) -> None:
     session.execute(update(Handoff).where(Handoff.id == handoff_id).values(contact=contact))
 
 
-def _finish(session: Session, handoff_id: int, status: str) -> None:
-    session.execute(
+def _finish(session: Session, handoff_id: int, status: str) -> bool:
+    """Ends an open or claimed handoff; False when it had ended already."""
+    return bool(session.execute(
         update(Handoff).where(Handoff.id == handoff_id, Handoff.status.in_(ACTIVE))
         .values(status=status, closed_at=datetime.now(timezone.utc))
-    )
+    ).rowcount)
 
 
 def cancel_handoff(session: Session, handoff_id: int) -> None:
     """The learner changed their mind."""
-    _finish(session, handoff_id, "cancelled")
-    add_message(session, handoff_id, "system", "The learner cancelled the request for a coach.")
+    if _finish(session, handoff_id, "cancelled"):
+        add_message(session, handoff_id, "system", "The learner cancelled the request for a coach.")
 
 
-def claim_handoff(session: Session, handoff_id: int, coach: str) -> None:
-    session.execute(
+def claim_handoff(session: Session, handoff_id: int, coach: str) -> bool:
+    """Claim an open handoff; False when it is not open (another coach was first, or it ended)."""
+    claimed = session.execute(
         update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "open")
         .values(status="claimed", claimed_by=coach, claimed_at=datetime.now(timezone.utc))
-    )
-    audit(session, coach, "claim", handoff_id)
+    ).rowcount
+    if claimed:
+        audit(session, coach, "claim", handoff_id)
+    return bool(claimed)
 
 
-def close_handoff(session: Session, handoff_id: int, coach: str) -> None:
-    _finish(session, handoff_id, "closed")
+def may_act_on(handoff: HandoffView, coach: str, admin: bool) -> bool:
+    """Whether a coach may reply to or close a handoff: anyone while nobody claimed it, then only the
+    coach who claimed it, and admins always."""
+    return handoff.claimed_by in (None, coach) or admin
+
+
+def reassign_handoff(session: Session, handoff_id: int, to_coach: str, admin: str) -> bool:
+    """An admin gives an open or claimed handoff to a coach; False when it has ended."""
+    moved = session.execute(
+        update(Handoff).where(Handoff.id == handoff_id, Handoff.status.in_(ACTIVE))
+        .values(status="claimed", claimed_by=to_coach, claimed_at=datetime.now(timezone.utc))
+    ).rowcount
+    if moved:
+        audit(session, admin, f"reassign to {to_coach}"[:100], handoff_id)
+    return bool(moved)
+
+
+def close_handoff(session: Session, handoff_id: int, coach: str) -> bool:
+    """Close this handoff (and no other); False, and nothing done, when it had ended already. The
+    learner is told by a line the desk delivers after the coach's replies."""
+    if not _finish(session, handoff_id, "closed"):
+        return False
+    add_message(session, handoff_id, "system", f"{coach} closed the conversation.", for_the_learner=True)
     audit(session, coach, "close", handoff_id)
+    return True
 
 
 def queue(session: Session) -> List[HandoffView]:

@@ -57,8 +57,15 @@ class HandoffMessage(Base):
     author = Column(String(100))
     text = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
-    # Coach messages only: whether the learner's channel has shown it yet.
+    # For a coach's reply, and the system line of a coach's close (which tells the learner): whether
+    # the learner's platform took it. Other lines are never sent, and are stored as delivered.
     delivered = Column(Boolean, nullable=False, default=False)
+    # While it is not: how often the desk tried, when last, since when it has been trying (a coach's
+    # next reply starts again), and whether it gave up (DELIVERY_RETRY_SECONDS after that).
+    delivery_attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    last_attempt_at = Column(DateTime(timezone=True))
+    queued_at = Column(DateTime(timezone=True))
+    delivery_failed = Column(Boolean, nullable=False, default=False, server_default="0")
 
     handoff = relationship("Handoff", back_populates="messages")
 

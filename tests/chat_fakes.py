@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -31,11 +31,43 @@ class Call:
     params: Dict[str, Any]
 
 
+@dataclass
+class Outage:
+    """The platform answering 500 to one method's calls that `where` accepts, until `end()`; usable as a
+    context manager, so a failing test still ends it."""
+
+    fake: "FakeApi"
+    method: str
+    where: Callable[[Dict[str, Any]], bool]
+    refused: List[Call] = field(default_factory=list)
+
+    def wait_refused(self, count: int = 1, timeout: float = 30) -> List[Call]:
+        """The calls refused so far, once there are at least `count`."""
+        deadline = time.monotonic() + timeout
+        while len(self.refused) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"fewer than {count} {self.method} calls refused within {timeout} s")
+            time.sleep(0.1)
+        return list(self.refused)
+
+    def end(self) -> None:
+        with self.fake._lock:
+            if self in self.fake._outages:
+                self.fake._outages.remove(self)
+
+    def __enter__(self) -> "Outage":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.end()
+
+
 class FakeApi:
     """An HTTP server on 127.0.0.1 and a free port; subclasses answer the platform's methods."""
 
     def __init__(self) -> None:
         self.calls: List[Call] = []
+        self._outages: List[Outage] = []
         self._lock = threading.Lock()
         fake = self
 
@@ -43,7 +75,7 @@ class FakeApi:
             def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
                 length = int(self.headers.get("Content-Length") or 0)
                 params = parse_body(self.headers.get("Content-Type", ""), self.rfile.read(length))
-                status, answer = fake.answer(self.path, dict(self.headers), params)
+                status, answer = fake.refusal(self.path, params) or fake.answer(self.path, dict(self.headers), params)
                 body = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -68,6 +100,22 @@ class FakeApi:
 
     def answer(self, path: str, headers: Dict[str, str], params: Dict[str, Any]) -> Tuple[int, Dict[str, Any]]:
         raise NotImplementedError
+
+    def outage(self, method: str, where: Callable[[Dict[str, Any]], bool] = lambda params: True) -> Outage:
+        """From now on, calls to `method` whose parameters `where` accepts get a 500, as when the platform
+        is down, and are not recorded as calls."""
+        outage = Outage(self, method, where)
+        with self._lock:
+            self._outages.append(outage)
+        return outage
+
+    def refusal(self, path: str, params: Dict[str, Any]) -> Optional[Tuple[int, Dict[str, Any]]]:
+        with self._lock:
+            for outage in self._outages:
+                if path.endswith("/" + outage.method) and outage.where(params):
+                    outage.refused.append(Call(outage.method, params))
+                    return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+        return None
 
     def record(self, method: str, params: Dict[str, Any]) -> None:
         with self._lock:

@@ -65,7 +65,7 @@ def seed() -> CatalogData:
 @pytest.fixture
 def seeded_url(db_url, seed) -> str:
     """A database holding the shipped seed, committed."""
-    create_schema(get_engine(db_url))
+    create_schema(get_engine(db_url, create=True))
     with make_session(db_url) as session, session.begin():
         load_catalog(session, seed)
     return db_url

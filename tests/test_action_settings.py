@@ -3,8 +3,10 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from bot.action_server import main
+from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.actions.handoff_actions import handoff_session
 from bot.actions.settings import ActionServerSettings, settings
 from catalog_db.engine import DEFAULT_URL, get_engine
@@ -16,7 +18,7 @@ def test_defaults_without_environment():
     assert (configured.host, configured.port, configured.token) == ("127.0.0.1", 5055, "")
     assert configured.catalog_db_url == configured.handoff_db_url == DEFAULT_URL
     assert configured.coaching_hours == ActionServerSettings().coaching_hours
-    assert configured.typical_wait_minutes == "10"
+    assert configured.typical_wait_minutes == 10
 
 
 @pytest.mark.parametrize("env, handoffs", [
@@ -44,7 +46,7 @@ def test_malformed_hours_stop_the_server_at_start(monkeypatch, caplog):
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "x" * 32)
     monkeypatch.setenv("COACH_HOURS", "weekdays 9 to 5")
     assert main() == 2
-    assert "COACH_HOURS must look like" in caplog.text
+    assert "COACH_HOURS='weekdays 9 to 5' is not valid" in caplog.text
 
 
 def test_the_handoff_tables_are_created_on_first_use(tmp_path, monkeypatch):
@@ -55,3 +57,35 @@ def test_the_handoff_tables_are_created_on_first_use(tmp_path, monkeypatch):
     with handoff_session() as session:
         session.connection()
     assert {"handoffs", "handoff_messages", "coaches", "audit_log"} <= set(inspect(get_engine(url)).get_table_names())
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"ACTION_PORT": "fifty"}, "ACTION_PORT='fifty' is not valid"),
+    ({"COACH_TYPICAL_WAIT_MINUTES": "0"}, "COACH_TYPICAL_WAIT_MINUTES='0' is not valid"),
+    ({"COACH_TIMEZONE": "Atlantis"}, "COACH_TIMEZONE='Atlantis' is not valid"),
+])
+def test_a_malformed_action_server_variable_is_named_with_its_value(env, message):
+    with pytest.raises(ValueError, match=message):
+        ActionServerSettings.from_env(env)
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"DESK_RETENTION_DAYS": "ninety"}, "DESK_RETENTION_DAYS='ninety' is not valid"),
+    ({"DESK_PORT": "-1"}, "DESK_PORT='-1' is not valid"),
+    ({"COACH_TIMEZONE": "Atlantis"}, "COACH_TIMEZONE='Atlantis' is not valid"),
+])
+def test_a_malformed_desk_variable_is_named_with_its_value(env, message):
+    with pytest.raises(ValueError, match=message):
+        ServerConfig.from_env(env)
+
+
+def test_a_missing_catalog_is_never_created_by_the_action_server(tmp_path, monkeypatch):
+    catalog = tmp_path / "var" / "catalog.sqlite3"
+    monkeypatch.setenv("CATALOG_DB_URL", f"sqlite:///{catalog}")
+    monkeypatch.delenv("HANDOFF_DB_URL", raising=False)
+    with pytest.raises(CatalogUnavailable):
+        with catalog_session() as session:
+            session.connection()
+    with pytest.raises(OperationalError):  # handoffs live in the catalog's database: not there either
+        handoff_session()
+    assert not catalog.parent.exists()

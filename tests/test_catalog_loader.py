@@ -269,7 +269,7 @@ def test_export_leaves_out_empty_fields(seeded_url):
 
 
 def test_export_of_an_empty_database(db_url):
-    create_schema(get_engine(db_url))
+    create_schema(get_engine(db_url, create=True))
     with make_session(db_url) as session:
         assert export_catalog(session) == {"institutions": [], "programs": []}
 

@@ -3,6 +3,7 @@ import dataclasses
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from catalog_db import queries
 from catalog_db.engine import DEFAULT_URL, database_url, get_engine, make_session
@@ -265,10 +266,16 @@ def test_database_url_comes_from_the_environment(monkeypatch):
     assert database_url() == DEFAULT_URL and DEFAULT_URL.endswith("/var/catalog.sqlite3")
 
 
-def test_engine_is_cached_per_url_and_creates_the_sqlite_directory(tmp_path):
+def test_engine_is_cached_per_url_and_creates_a_sqlite_file_only_when_asked(tmp_path):
     url = f"sqlite:///{tmp_path / 'nested' / 'catalog.sqlite3'}"
     engine = get_engine(url)
     assert get_engine(url) is engine
+    with pytest.raises(OperationalError, match="unable to open database file"):
+        engine.connect()
+    assert not (tmp_path / "nested").exists()  # no empty database where the catalog was expected
+    creating = get_engine(url, create=True)
     assert (tmp_path / "nested").is_dir() and not (tmp_path / "nested" / "catalog.sqlite3").exists()
-    with engine.connect():
+    with creating.connect():
         assert (tmp_path / "nested" / "catalog.sqlite3").exists()
+    with engine.connect() as connection:  # there now: opened as any other
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1

@@ -6,10 +6,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff_actions import (
     ActionCancelHandoff,
-    ActionDeliverCoachMessages,
     ActionFallback,
     ActionHandoff,
-    ActionHandoffClosed,
     ActionRelayToCoach,
     ValidateCallbackForm,
 )
@@ -23,7 +21,7 @@ from tests.actions_support import responses, run, tracker_for
 def store(tmp_path, monkeypatch):
     """The URL of an empty handoff database the actions use through HANDOFF_DB_URL."""
     url = f"sqlite:///{tmp_path / 'handoffs.sqlite3'}"
-    create_schema(get_engine(url))
+    create_schema(get_engine(url, create=True))
     monkeypatch.setenv("HANDOFF_DB_URL", url)
     monkeypatch.setenv("COACH_HOURS", "Mon-Sun 00:00-24:00")
     return url
@@ -54,34 +52,32 @@ def test_learner_message_goes_to_the_coach_quietly(store):
     assert texts[-1] == "can I get financial aid?"
 
 
-def test_coach_reply_is_pushed_once_and_the_conversation_listens_again(store):
-    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
+def test_on_a_channel_the_desk_pushes_to_the_relay_leaves_coach_replies_to_the_desk(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="telegram"))
     with make_session(store) as session, session.begin():
         handoffs.add_message(session, handoff_for(store).id, "coach", "Hi, I'm Sam.", author="sam")
-    pushed = tracker_for("talk to a human", channel="socketio")
-    messages, events = run(ActionDeliverCoachMessages(), pushed)
-    assert [(m["response"], m["text"]) for m in messages] == [("utter_coach_message", "Hi, I'm Sam.")]
-    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
-    assert run(ActionDeliverCoachMessages(), pushed)[0] == []
+    messages, _ = run(ActionRelayToCoach(), tracker_for("still there?", channel="telegram"))
+    assert messages == []
+    with make_session(store) as session:
+        assert [m.text for m in handoffs.lines_to_send(session, "telegram:learner-1")] == ["Hi, I'm Sam."]
 
 
-def test_closing_hands_back_to_the_assistant(store):
-    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
-    with make_session(store) as session, session.begin():
-        handoffs.close_handoff(session, handoff_for(store).id, "sam")
-    messages, events = run(ActionHandoffClosed(), tracker_for("talk to a human", channel="socketio"))
-    assert responses(messages) == ["utter_handoff_ended"]
-    assert {"event": "slot", "name": "handoff_active", "value": False, "timestamp": None} in events
-    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
-
-
-def test_rest_learners_get_coach_replies_with_their_next_message(store):
+def test_rest_learners_get_coach_replies_and_the_close_with_their_next_message(store):
     run(ActionHandoff(), tracker_for("talk to a human"))
     with make_session(store) as session, session.begin():
         handoffs.add_message(session, handoff_for(store).id, "coach", "Hello from a coach", author="sam")
-    assert run(ActionDeliverCoachMessages(), tracker_for("x"))[0] == []  # REST cannot be pushed to
     messages, _ = run(ActionRelayToCoach(), tracker_for("still there?"))
     assert [m["text"] for m in messages] == ["Hello from a coach"]
+    with make_session(store) as session, session.begin():
+        handoff = handoff_for(store).id
+        handoffs.add_message(session, handoff, "coach", "Goodbye!", author="sam")
+        handoffs.close_handoff(session, handoff, "sam")
+    messages, events = run(ActionRelayToCoach(), tracker_for("thanks"))
+    assert [(m["response"], m.get("text")) for m in messages] == [("utter_coach_message", "Goodbye!"),
+                                                                  ("utter_handoff_ended", None)]
+    assert {"event": "slot", "name": "handoff_active", "value": False, "timestamp": None} in events
+    with make_session(store) as session:
+        assert handoffs.lines_to_send(session, "rest:learner-1") == []
 
 
 def unsure(best_guess: str) -> dict:
@@ -178,12 +174,3 @@ def test_messages_a_failed_relay_left_behind_reach_the_desk_with_the_next_one(st
     with make_session(store) as session:
         texts = [m.text for m in handoffs.messages(session, handoff_for(store).id) if m.role == "learner"]
     assert texts == ["talk to a human", "are you there?", "hello?"]
-
-
-def test_a_coach_reply_push_also_collects_learner_messages_left_behind(store):
-    run(ActionHandoff(), tracker_for("talk to a human", channel="telegram"))
-    opened = handoff_for(store).created_at.timestamp()
-    said = [{"event": "user", "text": "still waiting", "input_channel": "telegram", "timestamp": opened + 1}]
-    run(ActionDeliverCoachMessages(), tracker_for("still waiting", channel="telegram", events=said))
-    with make_session(store) as session:
-        assert handoffs.messages(session, handoff_for(store).id)[-1].text == "still waiting"

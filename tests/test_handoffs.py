@@ -2,9 +2,11 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import update
 
 from catalog_db.engine import get_engine, make_session
 from handoff_db import desk_access, handoffs
+from handoff_db.models import Handoff, HandoffMessage
 from handoff_db.schema import create_schema
 
 T0 = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
@@ -12,7 +14,7 @@ T0 = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def session(db_url):
-    create_schema(get_engine(db_url))
+    create_schema(get_engine(db_url, create=True))
     with make_session(db_url) as session, session.begin():
         yield session
 
@@ -32,14 +34,58 @@ def test_open_stores_the_transcript_and_is_idempotent(session):
     assert handoffs.active_handoff(session, "learner-1").summary == {"program of interest": "Introduction to Generative AI"}
 
 
-def test_coach_messages_are_delivered_once(session):
-    handoff = start(session)
-    reply = handoffs.add_message(session, handoff.id, "coach", "Hi, I'm Dana", author="dana")
-    handoffs.add_message(session, handoff.id, "learner", "thanks")
-    assert [m.id for m in handoffs.undelivered_coach_messages(session, handoff.id)] == [reply.id]
+def test_coach_replies_and_a_close_wait_to_be_sent_in_order_across_the_learners_handoffs(session):
+    first = start(session)
+    reply = handoffs.add_message(session, first.id, "coach", "Hi, I'm Dana", author="dana")
+    handoffs.add_message(session, first.id, "learner", "thanks")
+    assert handoffs.close_handoff(session, first.id, "dana")
+    second = start(session)
+    later = handoffs.add_message(session, second.id, "coach", "Back again?", author="dana")
+    lines = handoffs.lines_to_send(session, "learner-1")
+    assert [(m.role, m.text) for m in lines] == [("coach", "Hi, I'm Dana"), ("system", "dana closed the conversation."),
+                                                 ("coach", "Back again?")]
+    assert [m.delivery for m in lines] == [handoffs.WAITING] * 3
     handoffs.mark_delivered(session, [reply.id])
-    assert handoffs.undelivered_coach_messages(session, handoff.id) == []
-    assert [m.text for m in handoffs.messages(session, handoff.id, after_id=reply.id)] == ["thanks"]
+    assert handoffs.next_to_send(session, "learner-1").role == "system"
+    assert [m.delivery for m in handoffs.messages(session, first.id)] == [None, None, handoffs.SENT, None,
+                                                                         handoffs.WAITING]
+    assert [m.id for m in handoffs.lines_to_send(session, "learner-1")][-1] == later.id
+
+
+def test_closing_an_ended_handoff_does_nothing(session):
+    handoff = start(session)
+    assert handoffs.close_handoff(session, handoff.id, "dana")
+    assert not handoffs.close_handoff(session, handoff.id, "dana")
+    newer = start(session)
+    assert not handoffs.close_handoff(session, handoff.id, "kim")
+    assert handoffs.active_handoff(session, "learner-1").id == newer.id
+    assert [m.text for m in handoffs.lines_to_send(session, "learner-1")] == ["dana closed the conversation."]
+
+
+def test_a_refused_line_is_due_again_after_a_growing_wait_and_a_failed_one_is_retried_with_the_next_reply(session):
+    handoff = start(session, "telegram:9")
+    session.execute(update(Handoff).where(Handoff.id == handoff.id).values(channel="telegram"))
+    reply = handoffs.add_message(session, handoff.id, "coach", "Hello", author="dana")
+    assert handoffs.due_deliveries(session, ["telegram"], now=T0) == [("telegram:9", "telegram")]
+    assert handoffs.due_deliveries(session, ["slack"], now=T0) == []
+    for attempt, wait in ((1, 1), (2, 2), (3, 4), (8, 60)):
+        handoffs.record_failed_attempt(session, reply.id, give_up=False, now=T0)
+        session.execute(update(HandoffMessage).where(HandoffMessage.id == reply.id).values(delivery_attempts=attempt))
+        assert handoffs.due_deliveries(session, ["telegram"], now=T0 + timedelta(seconds=wait - 0.5)) == []
+        assert handoffs.due_deliveries(session, ["telegram"], now=T0 + timedelta(seconds=wait)) != []
+    handoffs.record_failed_attempt(session, reply.id, give_up=True, now=T0)
+    assert handoffs.next_to_send(session, "telegram:9") is None
+    assert handoffs.messages(session, handoff.id)[-1].delivery == handoffs.FAILED
+    assert handoffs.retry_failed(session, "telegram:9") == 1
+    again = handoffs.next_to_send(session, "telegram:9")
+    assert (again.id, again.delivery, again.delivery_attempts) == (reply.id, handoffs.WAITING, 0)
+
+
+def test_lines_that_are_never_sent_are_stored_as_sent(session):
+    handoff = start(session)
+    handoffs.cancel_handoff(session, handoff.id)
+    assert handoffs.lines_to_send(session, "learner-1") == []
+    assert handoffs.messages(session, handoff.id)[-1].delivery is None
 
 
 def test_claim_close_and_audit(session):

@@ -61,7 +61,9 @@ def names_the_code_reads() -> set:
     names = set(READ_BY_RASA)
     for package in ("bot", "channels", "catalog_db", "handoff_db"):
         for path in (ROOT / package).rglob("*.py"):
-            names.update(re.findall(r"""(?:(?:env|environ)(?:\.get\(|\[)|getenv\()\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+            # env.get("X"), environ["X"], getenv("X"), and readers taking the mapping: number(env, "X", ...)
+            names.update(re.findall(r"""(?:(?:env|environ)(?:\.get\(|\[)|getenv\(|\w+\(env,)\s*["']([A-Z][A-Z0-9_]+)["']""",
+                                    path.read_text()))
     for path in (ROOT / "bot").glob("endpoints*.yml"):
         names.update(re.findall(r"\$\{([A-Z0-9_]+)\}", path.read_text()))
     if not (ROOT / "bot" / "endpoints.cluster.yml").exists():

@@ -2,52 +2,45 @@
 
 The handoff is stored before the learner is told anything, so a crash can never promise a coach
 who does not have the conversation. While a handoff is open, `HandoffPolicy` routes every learner
-message to `action_relay_to_coach` and the assistant stays quiet; the coach desk pushes coach
-replies through Rasa's API (`action_deliver_coach_messages`) and closes with `action_handoff_closed`.
+message to `action_relay_to_coach` and the assistant stays quiet. On the website, Slack and
+Telegram the coach desk delivers coach replies and the close itself, through Rasa's API
+(channels/desk/delivery.py); on REST, which cannot be pushed to, they come with the learner's next
+message, here.
 """
 import logging
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.actions.coaching_hours import describe_reopening
 from bot.actions.program_actions import answer_if_about_a_program
 from bot.actions.recommendation import situation_from_slots
 from bot.actions.settings import settings
 from bot.actions.situation import is_stop
 from catalog_db import queries
-from catalog_db.engine import get_engine, make_session
-from channels.conversation_ids import channel_of
+from catalog_db.engine import get_engine
+from channels.conversation_ids import can_push, channel_of, for_log
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import handoffs
-from handoff_db.schema import create_schema
+from handoff_db.schema import ensure_schema
 
 logger = logging.getLogger(__name__)
-
-# Channels that cannot push a message later: coach replies wait for the learner's next message.
-# A conversation ID without a channel's namespace (`rasa shell`, test stories) is one of them.
-PULL_ONLY_CHANNELS = frozenset({"rest", None})
-
 
 def handoff_session() -> Session:
     """A session on the handoff database (HANDOFF_DB_URL, else the catalog's); its tables are
     created on first use, so the action server needs neither the desk nor `make catalog` first."""
-    url = settings().handoff_db_url
-    _ensure_handoff_schema(url)
-    return make_session(url)
-
-
-@lru_cache(maxsize=None)
-def _ensure_handoff_schema(url: str) -> None:
-    create_schema(get_engine(url))  # an error is not cached: the next call tries again
+    configured = settings()
+    engine = get_engine(configured.handoff_db_url, create=configured.own_handoff_db)
+    ensure_schema(engine)
+    return Session(engine, future=True)
 
 
 def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
@@ -62,8 +55,10 @@ def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
 
 
 def is_pull_only(tracker: Tracker) -> bool:
-    """The channel is read from the conversation ID the server set, never from a request's claim."""
-    return channel_of(tracker.sender_id) in PULL_ONLY_CHANNELS
+    """Whether coach replies wait for the learner's next message: REST, and conversation IDs without a
+    channel's namespace (`rasa shell`, test stories). The channel is read from the ID the server set,
+    never from a request's claim."""
+    return not can_push(channel_of(tracker.sender_id))
 
 
 def summary(tracker: Tracker) -> Dict[str, Any]:
@@ -72,11 +67,10 @@ def summary(tracker: Tracker) -> Dict[str, Any]:
     slug = tracker.get_slot("program")
     if slug:
         try:
-            with make_session() as session:
+            with catalog_session() as session:
                 program = queries.program_by_slug(session, slug)
             found["program of interest"] = program.name if program else slug
-        except SQLAlchemyError as error:
-            logger.warning("catalog unavailable for the handoff summary: %s", error)
+        except CatalogUnavailable:  # the slug still says which program
             found["program of interest"] = slug
     situation = situation_from_slots(tracker.slots)
     for label, value in (
@@ -134,7 +128,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
                 transcript=transcript(tracker),
             )
     except SQLAlchemyError as error:
-        logger.error("could not store a handoff for %s: %s", tracker.sender_id, error)
+        logger.error("could not store a handoff for %s: %s", for_log(tracker.sender_id), error.__class__.__name__)
         dispatcher.utter_message(response="utter_handoff_failed")
         return []
     hours = settings().coaching_hours
@@ -159,20 +153,13 @@ class ActionHandoff(Action):
         return hand_off(dispatcher, tracker)
 
 
-def back_to_listening() -> EventType:
-    """Ends an action the desk runs through Rasa's /execute endpoint.
-
-    /execute runs one action and stops, leaving it as the conversation's latest action; rules and
-    HandoffPolicy expect a learner message to follow `action_listen`, as after every ordinary turn.
-    """
-    return ActionExecuted("action_listen")
-
-
-def relay_pending_coach_messages(dispatcher: CollectingDispatcher, session, handoff_id: int) -> None:
-    pending = handoffs.undelivered_coach_messages(session, handoff_id)
+def relay_pending_coach_messages(dispatcher: CollectingDispatcher, session: Session, sender_id: str) -> None:
+    """On a channel that cannot be pushed to: the coach replies not shown yet, in order, with this turn."""
+    pending = handoffs.lines_to_send(session, sender_id)
     for message in pending:
-        dispatcher.utter_message(response="utter_coach_message", coach=message.author or "Coach", text=message.text)
-    handoffs.mark_delivered(session, [message.id for message in pending])
+        if message.role == "coach":
+            dispatcher.utter_message(response="utter_coach_message", coach=message.author or "Coach", text=message.text)
+    handoffs.mark_delivered(session, [message.id for message in pending])  # a close line: said below, if at all
 
 
 def wants_to_cancel(text: str) -> bool:
@@ -202,9 +189,8 @@ class ActionRelayToCoach(Action):
         with handoff_session() as session, session.begin():
             active = handoffs.active_handoff(session, tracker.sender_id)
             if active is None:
-                latest = handoffs.latest_handoff(session, tracker.sender_id)
-                if latest is not None and pull_only:
-                    relay_pending_coach_messages(dispatcher, session, latest.id)
+                if pull_only:
+                    relay_pending_coach_messages(dispatcher, session, tracker.sender_id)
                 dispatcher.utter_message(response="utter_handoff_ended")
                 return [SlotSet("handoff_active", False)]
             relay_learner_messages(session, tracker, active)
@@ -213,44 +199,10 @@ class ActionRelayToCoach(Action):
                 dispatcher.utter_message(response="utter_handoff_cancelled")
                 return [SlotSet("handoff_active", False)]
             if pull_only:
-                relay_pending_coach_messages(dispatcher, session, active.id)
+                relay_pending_coach_messages(dispatcher, session, tracker.sender_id)
         # Quiet on purpose, but never empty-handed: ReplyGuardPolicy reads an action that
         # left no event at all as a failure.
         return [SlotSet("handoff_active", True)]
-
-
-class ActionDeliverCoachMessages(Action):
-    """Run by the coach desk through Rasa's API: pushes new coach replies to the learner's channel."""
-
-    def name(self) -> str:
-        return "action_deliver_coach_messages"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        with handoff_session() as session, session.begin():
-            handoff = handoffs.latest_handoff(session, tracker.sender_id)
-            if handoff is not None and handoff.status in handoffs.ACTIVE:
-                relay_learner_messages(session, tracker, handoff)  # any the learner sent while we were down
-            if handoff is not None and not is_pull_only(tracker):  # else with the learner's next message
-                relay_pending_coach_messages(dispatcher, session, handoff.id)
-        return [back_to_listening()]
-
-
-class ActionHandoffClosed(Action):
-    """Run by the coach desk when a coach closes the handoff: the assistant takes over again."""
-
-    def name(self) -> str:
-        return "action_handoff_closed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if is_pull_only(tracker):
-            # The learner's next message finds the handoff closed (ActionRelayToCoach).
-            return [back_to_listening()]
-        with handoff_session() as session, session.begin():
-            handoff = handoffs.latest_handoff(session, tracker.sender_id)
-            if handoff is not None:
-                relay_pending_coach_messages(dispatcher, session, handoff.id)
-        dispatcher.utter_message(response="utter_handoff_ended")
-        return [SlotSet("handoff_active", False), back_to_listening()]
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -3,7 +3,7 @@
     python -m channels.desk create-coach NAME [--admin]  # asks for the password
     python -m channels.desk set-password NAME            # and ends every session NAME has
     python -m channels.desk revoke NAME                  # ends every session NAME has (a lost laptop)
-    python -m channels.desk purge [--days N]             # apply retention now
+    python -m channels.desk purge [--days N]             # apply retention now (logs in LOG_DIR too)
 """
 import argparse
 import getpass
@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from catalog_db.engine import get_engine, make_session
 from channels.config import ServerConfig
+from channels.desk import log_retention
 from channels.desk.analytics import summary
 from handoff_db import desk_access, handoffs
 from handoff_db.schema import create_schema
@@ -37,7 +38,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     config = ServerConfig.from_env()
     try:
-        create_schema(get_engine(config.database_url))
+        create_schema(get_engine(config.database_url, create=config.own_database))
         with make_session(config.database_url) as session, session.begin():
             if args.command in ("create-coach", "set-password"):
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
@@ -55,10 +56,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                 desk_access.purge_expired(session, config.audit_retention_days)
                 print(f"Closed {abandoned} abandoned handoffs. Deleted {removed} closed handoffs.")
         if args.command == "purge":
+            days = args.days or config.retention_days
             events, conversations = summary.purge_expired(get_engine(config.database_url),
-                                                          get_engine(config.tracker_db_url),
-                                                          args.days or config.retention_days)
+                                                          get_engine(config.tracker_db_url), days)
             print(f"Deleted {events} conversation events and the summary of {conversations} conversations.")
+            if config.log_dir is not None and config.log_dir.is_dir():
+                rolled, deleted = log_retention.roll_and_purge(config.log_dir, days)
+                print(f"Rolled {rolled} logs of {config.log_dir} and deleted {deleted} past retention.")
     except (ValueError, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -8,25 +8,24 @@ from typing import AsyncIterator
 import aiohttp
 import jinja2
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from catalog_db.engine import get_engine
 from channels.config import ServerConfig
-from channels.desk import rasa_client
+from channels.desk import databases, log_retention, rasa_client
 from channels.desk.analytics.app import setup_analytics
+from channels.desk.delivery import Deliveries
 from channels.desk.keys import (
-    catalog_key,
     config_key,
     db_key,
+    deliveries_key,
     hashing_key,
     http_key,
     templates_key,
-    tracker_key,
 )
 from channels.desk.routes import setup_routes
 from channels.limits import TOO_LONG_MESSAGE
 from handoff_db import desk_access, handoffs
-from handoff_db.schema import create_schema
 
 logger = logging.getLogger(__name__)
 
@@ -56,20 +55,6 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
     return response
 
 
-async def database(app: web.Application) -> AsyncIterator[None]:
-    """The desk's databases, opened once: views take sessions from the app, never open one by URL."""
-    config = app[config_key]
-    engine, catalog, tracker = (get_engine(config.database_url), get_engine(config.catalog_db_url),
-                                get_engine(config.tracker_db_url))
-    create_schema(engine)
-    app[db_key] = sessionmaker(engine, future=True)
-    app[catalog_key] = sessionmaker(catalog, future=True)
-    app[tracker_key] = tracker
-    yield
-    for opened in {engine, catalog, tracker}:
-        opened.dispose()
-
-
 async def hashing_pool(app: web.Application) -> AsyncIterator[None]:
     with ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="password") as pool:
         app[hashing_key] = pool
@@ -79,25 +64,32 @@ async def hashing_pool(app: web.Application) -> AsyncIterator[None]:
 async def http_client(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession() as client:
         app[http_key] = client
+        app[deliveries_key] = Deliveries(app[db_key], client, app[config_key])
         yield
 
 
 async def announce_new_handoffs(app: web.Application) -> None:
-    """Post each new handoff to the coaches' Slack channel, when one is configured."""
+    """Post each new handoff to the coaches' Slack channel, when one is configured.
+
+    No transaction is open while Slack is waited on (up to 10 s): on SQLite a handoff being opened
+    meanwhile would otherwise find the database locked.
+    """
     config = app[config_key]
     if not config.slack_webhook_url:
         return
-    with app[db_key]() as session, session.begin():
-        for handoff in handoffs.unannounced(session):
-            text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
-                    f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
-            try:
-                async with app[http_key].post(config.slack_webhook_url, json={"text": text},
-                                              timeout=aiohttp.ClientTimeout(total=10)) as response:
-                    response.raise_for_status()
-            except (aiohttp.ClientError, TimeoutError) as error:
-                logger.error("could not post handoff %s to Slack: %s", handoff.id, error)
-                return  # try again on the next round
+    with app[db_key]() as session:
+        waiting = handoffs.unannounced(session)
+    for handoff in waiting:
+        text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
+                f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
+        try:
+            async with app[http_key].post(config.slack_webhook_url, json={"text": text},
+                                          timeout=aiohttp.ClientTimeout(total=10)) as response:
+                response.raise_for_status()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("could not post handoff %s to Slack: %s", handoff.id, error)
+            return  # try again on the next round
+        with app[db_key]() as session, session.begin():
             handoffs.mark_announced(session, handoff.id)
 
 
@@ -127,6 +119,14 @@ async def collect_missed_learner_messages(app: web.Application) -> int:
     return added
 
 
+def purge_old_logs(config: ServerConfig) -> None:
+    """Retention of the services' logs, when they are files here (LOG_DIR, set by `make run`)."""
+    if config.log_dir is not None and config.log_dir.is_dir():
+        rolled, deleted = log_retention.roll_and_purge(config.log_dir, config.retention_days)
+        if rolled or deleted:
+            logger.info("rolled %d logs and deleted %d past retention", rolled, deleted)
+
+
 def purge_old_transcripts(sessions_of: sessionmaker, config: ServerConfig) -> int:
     """Retention: abandoned handoffs closed, closed ones past retention deleted, old audit entries too."""
     with sessions_of() as session, session.begin():
@@ -138,23 +138,28 @@ def purge_old_transcripts(sessions_of: sessionmaker, config: ServerConfig) -> in
 
 
 async def housekeeping(app: web.Application) -> AsyncIterator[None]:
-    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs and
-    collect learner messages the relay missed."""
+    """Hourly: apply retention (purge_old_transcripts); every few seconds: announce new handoffs, send
+    again coach replies and closes the learner's platform refused (delivery.py), and collect learner
+    messages the relay missed."""
     async def loop() -> None:
         since_purge, since_collect = PURGE_SECONDS, 0
         while True:
             try:
                 if since_purge >= PURGE_SECONDS:
+                    since_purge = 0
+                    purge_old_logs(app[config_key])
                     removed = purge_old_transcripts(app[db_key], app[config_key])
                     if removed:
                         logger.info("deleted %d closed handoffs past retention", removed)
-                    since_purge = 0
                 await announce_new_handoffs(app)
+                await app[deliveries_key].round()
                 if since_collect >= COLLECT_SECONDS:
                     since_collect = 0
                     await collect_missed_learner_messages(app)
             except rasa_client.RasaUnavailable as error:
                 logger.warning("could not look for missed learner messages: %s", error)
+            except SQLAlchemyError as error:  # the pages say so too (databases.unavailable_page)
+                logger.error("desk housekeeping: %s", databases.problem(app[db_key].kw["bind"], error))
             except Exception:  # keep the desk up; the next round tries again
                 logger.exception("desk housekeeping failed")
             await asyncio.sleep(ROUND_SECONDS)
@@ -171,11 +176,12 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
 def create_desk_app(config: ServerConfig) -> web.Application:
     if not config.session_secret:
         raise ValueError("DESK_SESSION_SECRET is empty: the desk will not sign sessions without a secret")
-    app = web.Application(middlewares=[refuse_large_bodies, security_headers], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[refuse_large_bodies, security_headers, databases.unavailable_page],
+                          client_max_size=MAX_BODY_BYTES)
     app[config_key] = config
     app[templates_key] = jinja2.Environment(
         loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
-    app.cleanup_ctx.extend([database, hashing_pool, http_client, housekeeping])
+    app.cleanup_ctx.extend([databases.opened, hashing_pool, http_client, housekeeping])
     setup_routes(app)
     setup_analytics(app)
     return app

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from channels.config import ServerConfig
+from channels.desk.delivery import Deliveries
 
 config_key = web.AppKey("config", ServerConfig)
 db_key = web.AppKey("db", sessionmaker)  # sessions on the handoff database, one per request
@@ -16,3 +17,4 @@ tracker_key = web.AppKey("tracker", Engine)  # Rasa's tracker store, which the a
 templates_key = web.AppKey("templates", jinja2.Environment)
 http_key = web.AppKey("http", aiohttp.ClientSession)
 hashing_key = web.AppKey("hashing", ThreadPoolExecutor)  # password checks, off the event loop
+deliveries_key = web.AppKey("deliveries", Deliveries)  # coach replies and closes on their way to learners

@@ -3,17 +3,17 @@
 Conversation IDs are percent-encoded whole (`/`, `..`, `?`, `#`, `%` included), so an ID can never
 name another path: Rasa (bot/rasa_server.py) decodes the one path segment back.
 """
-import logging
 import time
+from typing import Any, Dict, List
 from urllib.parse import quote
 
 import aiohttp
 import jwt
 from yarl import URL
 
-logger = logging.getLogger(__name__)
-
 TOKEN_SECONDS = 60
+# Rasa waits for the platform (at most channels/outbox.py's SEND_TIMEOUT_SECONDS) before it answers.
+SEND_SECONDS = 30
 
 
 class RasaUnavailable(Exception):
@@ -48,16 +48,29 @@ async def conversation(client: aiohttp.ClientSession, rasa_url: str, secret: str
         raise RasaUnavailable(str(error)) from error
 
 
-async def run_action(client: aiohttp.ClientSession, rasa_url: str, secret: str, sender_id: str, action: str,
-                     output_channel: str) -> None:
-    """Run an action in the learner's conversation and send its messages on the learner's own channel."""
-    url = conversation_url(rasa_url, sender_id, "execute")
+async def append_events(client: aiohttp.ClientSession, rasa_url: str, secret: str, sender_id: str,
+                        events: List[Dict[str, Any]], output_channel: str) -> None:
+    """Add the events to a conversation, Rasa sending its messages on the learner's own channel first.
+
+    Rasa sends, then saves: it answers 200 only when the learner's platform took every message, and
+    otherwise saves nothing, so the caller knows whether the learner got them.
+    """
+    url = conversation_url(rasa_url, sender_id, "tracker", "events")
     try:
-        async with client.post(url, params={"output_channel": output_channel}, json={"name": action},
+        async with client.post(url, params={"output_channel": output_channel, "execute_side_effects": "true",
+                                            "include_events": "NONE"}, json=events,
                                headers={"Authorization": f"Bearer {api_token(secret)}"},
-                               timeout=aiohttp.ClientTimeout(total=10)) as response:
+                               timeout=aiohttp.ClientTimeout(total=SEND_SECONDS)) as response:
             if response.status >= 400:
-                raise RasaUnavailable(f"Rasa answered {response.status}: {(await response.text())[:200]}")
+                raise RasaUnavailable(f"Rasa answered {response.status}: {await _reason(response)}")
     except (aiohttp.ClientError, TimeoutError) as error:
-        logger.error("could not run %s for handoff conversation %s: %s", action, sender_id[:60], error)
-        raise RasaUnavailable(str(error)) from error
+        raise RasaUnavailable(f"Rasa could not be reached ({error.__class__.__name__})") from error
+
+
+async def _reason(response: aiohttp.ClientResponse) -> str:
+    """The first line of Rasa's error message: the platform's refusal, in channels/outbox.py's words."""
+    try:
+        message = str((await response.json(content_type=None)).get("message") or "")
+    except (ValueError, AttributeError):
+        message = ""
+    return message.removeprefix("An unexpected error occurred. Error: ").splitlines()[0][:200] if message else "no reason"

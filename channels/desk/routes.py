@@ -17,4 +17,5 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/handoffs/{id:\\d+}/claim", views.claim, name="claim")
     app.router.add_post("/handoffs/{id:\\d+}/reply", views.reply, name="reply")
     app.router.add_post("/handoffs/{id:\\d+}/close", views.close, name="close")
+    app.router.add_post("/handoffs/{id:\\d+}/reassign", views.reassign, name="reassign")
     app.router.add_static("/static/", Path(__file__).parent / "static", name="static")

@@ -3,13 +3,14 @@ import asyncio
 import logging
 from datetime import timedelta
 from typing import Any, Dict, Optional, Tuple
+from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from channels.desk import sessions
-from channels.desk.keys import config_key, db_key, hashing_key, http_key, templates_key
-from channels.desk.rasa_client import RasaUnavailable, run_action
+from channels.desk.client_address import client_address
+from channels.desk.keys import config_key, db_key, deliveries_key, hashing_key, templates_key
 from handoff_db import desk_access, handoffs
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def _url(request: web.Request, name: str, **parts: str) -> str:
     return str(request.app.router[name].url_for(**parts))
 
 
-def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     html = request.app[templates_key].get_template(template).render(
         url=lambda name, **parts: _url(request, name, **{k: str(v) for k, v in parts.items()}), **context)
     return web.Response(text=html, content_type="text/html", status=status)
@@ -74,7 +75,7 @@ def coach_required(json: bool = False):
 
 async def login_page(request: web.Request, error: Optional[str] = None, status: int = 200) -> web.Response:
     csrf, cookie = sessions.issue_form_token(request.app[config_key].session_secret)
-    response = _render(request, "login.html", status=status, csrf=csrf, error=error)
+    response = render(request, "login.html", status=status, csrf=csrf, error=error)
     _set_cookie(request, response, sessions.LOGIN_COOKIE, cookie, sessions.LOGIN_SECONDS)
     return response
 
@@ -101,7 +102,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not sessions.csrf_ok(_form_csrf(request), form.get("csrf")):
         raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
     username, password = str(form.get("username", ""))[:100], str(form.get("password", ""))
-    address = request.remote or "unknown"
+    address = client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                             request.app[config_key].trusted_proxies)
     token, wait = await asyncio.get_running_loop().run_in_executor(
         request.app[hashing_key], _check_sign_in, request.app[db_key], username, password, address)
     if wait is not None:
@@ -137,7 +139,7 @@ def _queue_rows(request: web.Request) -> list:
 
 @coach_required()
 async def queue_page(request: web.Request) -> web.Response:
-    return _render(request, "queue.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
+    return render(request, "queue.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
                    queue=_queue_rows(request))
 
 
@@ -150,6 +152,14 @@ async def queue_json(request: web.Request) -> web.Response:
         for h in _queue_rows(request)])
 
 
+# What a coach reads of a reply's way to the learner, on the page and in its live updates (desk.js).
+DELIVERY_LABELS = {
+    handoffs.SENT: "sent",
+    handoffs.WAITING: "waiting to be delivered",
+    handoffs.FAILED: "failed: not delivered; your next reply sends it again",
+}
+
+
 def _handoff_or_404(session, handoff_id: int) -> handoffs.HandoffView:
     handoff = handoffs.handoff_by_id(session, handoff_id)
     if handoff is None:
@@ -159,17 +169,21 @@ def _handoff_or_404(session, handoff_id: int) -> handoffs.HandoffView:
 
 def _message_json(message: handoffs.MessageView) -> Dict[str, Any]:
     return {"id": message.id, "role": message.role, "author": message.author, "text": message.text,
-            "at": message.created_at.isoformat()}
+            "at": message.created_at.isoformat(), "delivery": message.delivery}
 
 
 @coach_required()
 async def handoff_page(request: web.Request) -> web.Response:
     handoff_id = int(request.match_info["id"])
+    coach = request["desk_session"].coach
     with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
         transcript = handoffs.messages(session, handoff_id)
-    return _render(request, "handoff.html", coach=request["desk_session"].coach, csrf=request["desk_session"].csrf,
-                   handoff=handoff, transcript=transcript, notice=request.query.get("notice"))
+        admin = desk_access.is_admin(session, coach)
+        coaches = desk_access.coach_names(session) if admin else []
+    return render(request, "handoff.html", coach=coach, csrf=request["desk_session"].csrf, handoff=handoff,
+                  transcript=transcript, notice=request.query.get("notice"), is_admin=admin, coaches=coaches,
+                  may_act=handoffs.may_act_on(handoff, coach, admin), delivery_labels=DELIVERY_LABELS)
 
 
 @coach_required(json=True)
@@ -181,24 +195,36 @@ async def handoff_messages(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="`after` must be a message number.") from None
     with request.app[db_key]() as session:
         handoff = _handoff_or_404(session, handoff_id)
-        new = handoffs.messages(session, handoff_id, after_id=after)
-    return web.json_response({"status": handoff.status, "messages": [_message_json(m) for m in new]})
+        transcript = handoffs.messages(session, handoff_id)
+    # New lines, and where each line on its way to the learner stands now (it changes as it is sent).
+    return web.json_response({"status": handoff.status,
+                              "messages": [_message_json(m) for m in transcript if m.id > after],
+                              "deliveries": {m.id: {"state": m.delivery, "label": DELIVERY_LABELS[m.delivery]}
+                                             for m in transcript if m.delivery}})
 
 
-async def _push(request: web.Request, handoff: handoffs.HandoffView, action: str) -> Optional[str]:
-    """Ask Rasa to deliver to the learner, on their own channel; returns a notice for the coach when it could not."""
-    config = request.app[config_key]
-    try:
-        await run_action(request.app[http_key], config.rasa_url, config.rasa_jwt_secret, handoff.sender_id, action,
-                         output_channel=handoff.channel)
-    except RasaUnavailable:
-        return "Saved, but the assistant could not be reached: the learner will see it once it is back."
-    return None
+async def _deliver(request: web.Request, handoff: handoffs.HandoffView) -> Optional[str]:
+    """Send the learner what waits for them; a notice for the coach when it did not all arrive."""
+    refused = await request.app[deliveries_key].deliver(handoff.sender_id, handoff.channel)
+    if refused is None:
+        return None
+    return (f"Saved, but it has not reached the learner yet ({refused}). It is sent again until it does; "
+            "the transcript shows when.")
 
 
 def _back(request: web.Request, handoff_id: int, notice: Optional[str] = None) -> web.HTTPFound:
     location = _url(request, "handoff", id=str(handoff_id))
-    return web.HTTPFound(location + (f"?notice={notice}" if notice else ""))
+    return web.HTTPFound(location + (f"?{urlencode({'notice': notice})}" if notice else ""))
+
+
+def _claimed_by_another(session, handoff: handoffs.HandoffView, coach: str, action: str) -> Optional[web.HTTPForbidden]:
+    """The refusal when `coach` may not `action` this handoff (another coach claimed it), audited; else None."""
+    if handoffs.may_act_on(handoff, coach, desk_access.is_admin(session, coach)):
+        return None
+    handoffs.audit(session, coach, f"{action} refused: claimed by {handoff.claimed_by}"[:100], handoff.id)
+    logger.warning("%s may not %s handoff %s, which %s claimed", coach, action, handoff.id, handoff.claimed_by)
+    return web.HTTPForbidden(text=f"{handoff.claimed_by} has claimed this handoff: only they or an admin can "
+                                  f"{action} it.")
 
 
 @coach_required()
@@ -206,8 +232,30 @@ async def claim(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
     with request.app[db_key]() as session, session.begin():
         _handoff_or_404(session, handoff_id)
-        handoffs.claim_handoff(session, handoff_id, request["desk_session"].coach)
-    raise _back(request, handoff_id)
+        claimed = handoffs.claim_handoff(session, handoff_id, request["desk_session"].coach)
+        handoff = handoffs.handoff_by_id(session, handoff_id)
+    raise _back(request, handoff_id, None if claimed else (
+        f"{handoff.claimed_by} has already claimed it." if handoff.claimed_by else "This handoff is closed."))
+
+
+@coach_required()
+async def reassign(request: web.Request) -> web.StreamResponse:
+    """An admin gives the handoff to a coach (themselves included)."""
+    handoff_id, admin = int(request.match_info["id"]), request["desk_session"].coach
+    to_coach = str(request["form"].get("coach", ""))
+    with request.app[db_key]() as session, session.begin():
+        _handoff_or_404(session, handoff_id)
+        if not desk_access.is_admin(session, admin):
+            handoffs.audit(session, admin, "reassign refused: not an admin", handoff_id)
+            refused = web.HTTPForbidden(text="Only an admin can give a handoff to another coach.")
+        elif to_coach not in desk_access.coach_names(session):
+            refused = web.HTTPBadRequest(text="There is no coach of that name.")
+        else:
+            refused = None
+            moved = handoffs.reassign_handoff(session, handoff_id, to_coach, admin)
+    if refused is not None:  # raised after the transaction, so the refusal's audit entry is kept
+        raise refused
+    raise _back(request, handoff_id, f"Given to {to_coach}." if moved else "This handoff is closed.")
 
 
 @coach_required()
@@ -219,17 +267,28 @@ async def reply(request: web.Request) -> web.StreamResponse:
     coach = request["desk_session"].coach
     with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
-        if handoff.status not in handoffs.ACTIVE:
-            raise _back(request, handoff_id, "This handoff is closed.")
-        handoffs.add_message(session, handoff_id, "coach", text[:4000], author=coach)
-        handoffs.audit(session, coach, "reply", handoff_id)
-    raise _back(request, handoff_id, await _push(request, handoff, "action_deliver_coach_messages"))
+        refused = _claimed_by_another(session, handoff, coach, "reply to")
+        if refused is None and handoff.status in handoffs.ACTIVE:
+            handoffs.retry_failed(session, handoff.sender_id)  # what did not arrive goes first, in order
+            handoffs.add_message(session, handoff_id, "coach", text[:4000], author=coach)
+            handoffs.audit(session, coach, "reply", handoff_id)
+    if refused is not None:
+        raise refused
+    if handoff.status not in handoffs.ACTIVE:
+        raise _back(request, handoff_id, "This handoff is closed.")
+    raise _back(request, handoff_id, await _deliver(request, handoff))
 
 
 @coach_required()
 async def close(request: web.Request) -> web.StreamResponse:
     handoff_id = int(request.match_info["id"])
+    coach = request["desk_session"].coach
     with request.app[db_key]() as session, session.begin():
         handoff = _handoff_or_404(session, handoff_id)
-        handoffs.close_handoff(session, handoff_id, request["desk_session"].coach)
-    raise _back(request, handoff_id, await _push(request, handoff, "action_handoff_closed"))
+        refused = _claimed_by_another(session, handoff, coach, "close")
+        closed = refused is None and handoffs.close_handoff(session, handoff_id, coach)
+    if refused is not None:
+        raise refused
+    if not closed:  # closing again does nothing: above all, not to the learner's newer handoff
+        raise _back(request, handoff_id, "This handoff had already ended.")
+    raise _back(request, handoff_id, await _deliver(request, handoff))

@@ -94,9 +94,9 @@ def add_handoffs(url: str) -> None:
 @pytest.fixture
 def office(db_url):
     """The URL of a database holding the log (as Rasa's events), the handoffs, and the summary built."""
-    create_schema(get_engine(db_url))
-    handoff_schema.create_schema(get_engine(db_url))
-    summary.create_schema(get_engine(db_url))
+    create_schema(get_engine(db_url, create=True))
+    handoff_schema.create_schema(get_engine(db_url, create=True))
+    summary.create_schema(get_engine(db_url, create=True))
     office_log().store(get_engine(db_url))
     add_handoffs(db_url)
     summary.update(get_engine(db_url), get_engine(db_url), ZONE)

@@ -54,6 +54,11 @@ class EventLog:
         self._add(sender, "bot", {"text": text, "metadata": {"utter_action": response, **metadata}})
         return self
 
+    def undelivered(self, sender: str, count: int) -> "EventLog":
+        """The outbox's note of replies Slack or Telegram never took (channels/outbox.py)."""
+        self._add(sender, "agent", {"text": None, "data": {"undelivered_replies": count}})
+        return self
+
     def slot(self, sender: str, name: str, value: Any) -> "EventLog":
         self._add(sender, "slot", {"name": name, "value": value}, action=name)
         return self

@@ -6,6 +6,7 @@ import pytest
 from catalog_db.engine import get_engine, make_session
 from channels.desk.analytics import figures, summary
 from channels.desk.analytics.models import ConversationSummary, MessageSummary
+from handoff_db import schema as handoff_schema
 from tests.analytics.conftest import ZONE, office_log
 from tests.analytics.event_log import EventLog, utc
 
@@ -94,7 +95,7 @@ def test_the_summary_is_the_same_however_it_is_read(office, tmp_path):
                               for m in session.query(MessageSummary))
             return conversations, messages
     url = f"sqlite:///{tmp_path / 'stepwise.sqlite3'}"
-    summary.create_schema(get_engine(url))
+    summary.create_schema(get_engine(url, create=True))
     log = office_log()
     pending = log.rows
     for start in range(0, len(pending), 11):
@@ -104,12 +105,12 @@ def test_the_summary_is_the_same_however_it_is_read(office, tmp_path):
 
 
 def test_a_new_or_emptied_tracker_store_is_read_afresh(tmp_path):
-    desk = get_engine(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    desk = get_engine(f"sqlite:///{tmp_path / 'desk.sqlite3'}", create=True)
     summary.create_schema(desk)
-    first = get_engine(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    first = get_engine(f"sqlite:///{tmp_path / 'first.sqlite3'}", create=True)
     office_log().store(first)
     summary.update(desk, first, ZONE)
-    other = get_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    other = get_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}", create=True)
     EventLog(utc(2026, 11, 30, 15)).session("zoe", "rest").turn("zoe", "hi", "greet", "utter_greet", "utter_greet") \
         .store(other)
     summary.update(desk, other, ZONE)
@@ -129,3 +130,17 @@ def test_retention_purge_deletes_old_events_and_their_summary(office):
     with get_engine(office).connect() as connection:
         assert connection.execute(tracker_events.events.select().where(
             tracker_events.events.c.timestamp < now - 90 * 86400)).first() is None
+
+
+def test_replies_slack_or_telegram_never_took_count_as_a_technical_problem(tmp_path):
+    url = f"sqlite:///{tmp_path / 'office.sqlite3'}"
+    handoff_schema.create_schema(get_engine(url, create=True))
+    summary.create_schema(get_engine(url))
+    log = EventLog(utc(2026, 11, 23, 15)).session("telegram:7", "telegram")
+    log.turn("telegram:7", "hi", "greet", "utter_greet", "utter_greet")
+    log.turn("telegram:7", "how much is it", "ask_program", "action_answer_program", "utter_program_cost")
+    log.undelivered("telegram:7", 2).store(get_engine(url))
+    summary.update(get_engine(url), get_engine(url), ZONE)
+    with make_session(url) as session:
+        found = overview(session, BOTH_DAYS)
+    assert (found.learner_messages, found.failed) == (2, 1)

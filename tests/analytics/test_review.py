@@ -7,6 +7,7 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from catalog_db.engine import get_engine, make_session
+from channels import outbox
 from channels.desk.analytics import review, summary, tracker_events
 from channels.desk.analytics.summary import REVIEWED
 from tests.analytics.conftest import DAY_2, ZONE
@@ -126,4 +127,5 @@ def test_the_names_the_summary_reads_are_the_domain_s():
     assert domain["forms"][summary.QUESTIONNAIRE_FORM]["required_slots"] == list(summary.QUESTIONNAIRE_SLOTS)
     assert set(summary.READ_SLOTS) <= set(domain["slots"])
     assert summary.HANDOFF_ACTION in domain["actions"]
+    assert summary.UNDELIVERED_REPLIES == outbox.UNDELIVERED  # what the outbox notes in a conversation
     assert any(r.startswith(summary.FAQ_PREFIX) for r in responses)

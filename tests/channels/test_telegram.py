@@ -64,7 +64,7 @@ async def test_an_update_with_the_secret_is_answered_through_send_message(serve,
     assert status == 200
     [message] = served.received
     assert (message.text, message.sender_id, message.input_channel) == ("how much is it?", "telegram:501", "telegram")
-    [call] = telegram_api.calls_to("sendMessage")
+    call = await asyncio.to_thread(telegram_api.wait_for, "sendMessage", timeout=5)
     assert (call.params["chat_id"], call.params["text"]) == ("501", "echo: how much is it?")
 
 
@@ -96,7 +96,7 @@ async def test_the_bots_name_is_left_out_of_the_message(serve, telegram_api):
 async def test_buttons_become_a_reply_keyboard_whose_titles_come_back_as_payloads(serve, telegram_api):
     served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
     await deliver(telegram_api, served, telegram_api.update(505, "show buttons"))
-    [call] = telegram_api.calls_to("sendMessage")
+    call = await asyncio.to_thread(telegram_api.wait_for, "sendMessage", timeout=5)
     markup = call.params["reply_markup"]
     assert markup["keyboard"] == [[{"text": "Yes, please"}], [{"text": "No, thanks"}]]
     assert markup["one_time_keyboard"] is True
@@ -114,14 +114,26 @@ async def test_updates_without_text_are_skipped(serve, telegram_api):
     assert status == 200 and served.received == []
 
 
-async def test_a_failing_assistant_is_logged_and_telegram_still_gets_200(serve, telegram_api, caplog):
+async def test_an_update_whose_turn_was_not_saved_gets_500_so_telegram_sends_it_again(serve, telegram_api, caplog):
     async def broken(message: UserMessage) -> None:
         raise RuntimeError("tracker store down")
 
     served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)), bot=broken)
     status, _ = await deliver(telegram_api, served, telegram_api.update(508, "hi"))
-    assert status == 200  # otherwise Telegram re-sends the update over and over
-    assert "Could not answer Telegram update" in caplog.text and "tracker store down" in caplog.text
+    assert status == 500
+    assert "Could not answer Telegram update 1000 (RuntimeError): Telegram will send it again." in caplog.text
+
+
+async def test_a_reply_telegram_refuses_is_sent_again_once_it_takes_it_and_the_update_is_acknowledged(
+        serve, telegram_api):
+    served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
+    with telegram_api.outage("sendMessage") as outage:
+        status, _ = await deliver(telegram_api, served, telegram_api.update(513, "hello"))
+        assert status == 200  # the turn is done; its reply waits in the outbox
+        await asyncio.to_thread(outage.wait_refused, 2)
+    call = await asyncio.to_thread(telegram_api.wait_for, "sendMessage", timeout=10)
+    assert (call.params["chat_id"], call.params["text"]) == ("513", "echo: hello")
+    assert len(telegram_api.calls_to("sendMessage")) == 1
 
 
 async def test_the_output_for_rasas_latest_channel_sends_to_the_chat(telegram_api):
@@ -138,9 +150,14 @@ async def test_the_output_for_rasas_latest_channel_sends_to_the_chat(telegram_ap
 async def test_malformed_updates_get_400_and_oversized_ones_413_unread(serve, telegram_api):
     served = await serve(TelegramChannel.from_env(telegram_env(telegram_api)))
     url, secret = served.url + "/webhook", {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
-    not_text = telegram_api.update(510, "x")
-    not_text["message"]["text"] = {"no": "string"}
-    for body in (b"[1, 2]", b"not json", json.dumps(not_text).encode()):
+    malformed = [b"[1, 2]", b"not json"]
+    for field, value in (("text", {"no": "string"}), ("chat", "510"), ("chat", [510]), ("chat", None),
+                         ("chat", {"id": True}), ("chat", {"id": "510"}), ("chat", {"id": 5.1}), ("chat", {})):
+        update = telegram_api.update(510, "x")
+        update["message"][field] = value
+        malformed.append(json.dumps(update).encode())
+    malformed.append(json.dumps({"update_id": 1, "message": "hello"}).encode())
+    for body in malformed:
         status, _ = await asyncio.to_thread(post, url, body, {"Content-Type": "application/json", **secret})
         assert status == 400, body
     huge = json.dumps(telegram_api.update(511, "x" * 200_000)).encode()

@@ -27,12 +27,12 @@ HOSTILE_PROGRAM = "=HYPERLINK(\"http://evil\")<img src=x onerror=alert(1)>"
 def config(tmp_path):
     desk = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     tracker = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-    create_schema(get_engine(desk))
+    create_schema(get_engine(desk, create=True))
     with make_session(desk) as session, session.begin():
         desk_access.create_coach(session, "dana", PASSWORD)
         desk_access.create_coach(session, "ali", PASSWORD, admin=True)
     log = office_log()
-    EventLog(DAY_1.replace(hour=20), rows=log.rows, channels=log.channels).store(get_engine(tracker))
+    EventLog(DAY_1.replace(hour=20), rows=log.rows, channels=log.channels).store(get_engine(tracker, create=True))
     hostile = EventLog(DAY_1.replace(hour=21)).session("mal", "rest")
     hostile.turn("mal", HOSTILE, "out_of_scope", "utter_out_of_scope", "utter_out_of_scope")
     hostile.turn("mal", "how much is it", "ask_program", "action_answer_program", "utter_program_cost",

@@ -1,19 +1,22 @@
 """The coach desk through aiohttp's test client, with a real database and a loopback fake of Rasa."""
 import asyncio
 import io
+import ipaddress
 import re
+import sqlite3
 from datetime import datetime, timedelta, timezone
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 import jwt
 import pytest
 from aiohttp import web
 
+from catalog_db.cli import main as catalog_cli
 from catalog_db.engine import get_engine, make_session
 from channels.config import ServerConfig
 from channels.desk import app as desk_app
 from channels.desk.app import create_desk_app, purge_old_transcripts
-from channels.desk.keys import db_key
+from channels.desk.keys import db_key, deliveries_key
 from handoff_db import desk_access, handoffs
 from handoff_db.models import AuditEntry
 from handoff_db.schema import create_schema
@@ -25,36 +28,55 @@ LEARNER = "web:learner-1"
 
 
 class FakeRasa:
-    """Records the API calls the desk makes (the conversation ID as Rasa decodes it) and checks the JWT."""
+    """Records the API calls the desk makes (the conversation ID as Rasa decodes it) and checks the JWT.
+
+    Events the desk adds to a conversation are recorded as (conversation, what they say, channel); with
+    `refusing`, Rasa answers as when the learner's platform refused the message, and records nothing.
+    """
 
     def __init__(self):
         self.calls = []
         self.trackers = {}
         self.tracker_reads = []
+        self.while_posting = None  # what happens while the desk waits for Slack's answer
+        self.refusing = False
 
     async def tracker(self, request: web.Request) -> web.Response:
         sender = unquote(request.raw_path.split("/conversations/", 1)[1].split("/tracker", 1)[0])
-        record = self.trackers.get(sender, {"latest_message": {}, "events": []})
+        record = self.trackers.get(sender, {"latest_message": {}, "events": [], "slots": {"handoff_active": True}})
         if request.query.get("include_events") == "NONE":
-            record = {"latest_message": record["latest_message"], "events": None}
+            record = {**record, "events": None}
         self.tracker_reads.append((sender, request.query.get("include_events")))
         return web.json_response(record)
 
-    async def execute(self, request: web.Request) -> web.Response:
+    async def events(self, request: web.Request) -> web.Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         try:
-            claims = jwt.decode(token, RASA_SECRET, algorithms=["HS256"])
+            claims = jwt.decode(token, RASA_SECRET, algorithms=["HS256"], options={"require": ["exp"]})
         except jwt.InvalidTokenError:
             return web.json_response({"error": "bad token"}, status=401)
         if scheme != "Bearer" or claims["user"]["role"] != "admin" or "token" in request.query:
             return web.json_response({"error": "bad token"}, status=401)
-        body = await request.json()
-        sender = unquote(request.raw_path.split("/conversations/", 1)[1].rsplit("/execute", 1)[0])
-        self.calls.append((sender, body["name"], request.query.get("output_channel")))
-        return web.json_response({"messages": []})
+        if request.query.get("execute_side_effects") != "true":
+            return web.json_response({"error": "nothing would be sent"}, status=400)
+        if self.refusing:
+            return web.json_response({"status": "failure", "code": 500, "message": (
+                "An unexpected error occurred. Error: telegram refused: TelegramAPIError (Internal Server Error)")},
+                status=500)
+        sender = unquote(request.raw_path.split("/conversations/", 1)[1].rsplit("/tracker/events", 1)[0])
+        said = tuple(event.get("text") if event["event"] == "bot" else f"{event['name']}={event['value']}"
+                     for event in await request.json())
+        self.calls.append((sender, said, request.query.get("output_channel")))
+        return web.json_response({"sender_id": sender, "events": None})
+
+    def said(self):
+        """What reached learners, leaving out the coaches' Slack notices."""
+        return [call for call in self.calls if call[0] != "slack"]
 
     async def slack(self, request: web.Request) -> web.Response:
         self.calls.append(("slack", (await request.json())["text"], None))
+        if self.while_posting is not None:
+            self.while_posting()
         return web.Response(text="ok")
 
 
@@ -62,7 +84,7 @@ class FakeRasa:
 async def fake_rasa(aiohttp_server):
     fake = FakeRasa()
     app = web.Application()
-    app.router.add_post("/conversations/{sender:.+}/execute", fake.execute)
+    app.router.add_post("/conversations/{sender:.+}/tracker/events", fake.events)
     app.router.add_get("/conversations/{sender:.+}/tracker", fake.tracker)
     app.router.add_post("/slack", fake.slack)
     server = await aiohttp_server(app)
@@ -73,7 +95,7 @@ async def fake_rasa(aiohttp_server):
 @pytest.fixture
 def database(tmp_path):
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
-    create_schema(get_engine(url))
+    create_schema(get_engine(url, create=True))
     with make_session(url) as session, session.begin():
         desk_access.create_coach(session, "dana", PASSWORD)
         handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
@@ -98,10 +120,10 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
-async def sign_in(client, password=PASSWORD):
+async def sign_in(client, password=PASSWORD, username="dana"):
     page = await client.get("/login")
-    return await client.post("/login", data={"username": "dana", "password": password, "csrf": csrf_of(await page.text())},
-                             allow_redirects=False)
+    return await client.post("/login", data={"username": username, "password": password,
+                                             "csrf": csrf_of(await page.text())}, allow_redirects=False)
 
 
 def handoff_id(database) -> int:
@@ -169,12 +191,143 @@ async def test_claim_reply_close_reach_rasa_and_the_audit_log(client, database, 
     new = await (await client.get(f"/handoffs/{handoff}/messages?after=1")).json()
     assert [(m["role"], m["author"], m["text"]) for m in new["messages"]] == [("coach", "dana", "Hi, I'm Dana.")]
     await client.post(f"/handoffs/{handoff}/close", data={"csrf": csrf})
-    assert [call for call in fake_rasa.calls if call[0] != "slack"] == [
-        (LEARNER, "action_deliver_coach_messages", "socketio"), (LEARNER, "action_handoff_closed", "socketio")]
+    assert fake_rasa.said() == [
+        (LEARNER, ("dana (admissions coach): Hi, I'm Dana.",), "socketio"),
+        (LEARNER, ("The coach has closed this conversation, so you're back with me, the Credential Advisor. What "
+                   "else can I help with?", "handoff_active=False"), "socketio")]
     with make_session(database) as session:
         assert handoffs.latest_handoff(session, LEARNER).status == "closed"
         actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions == ["sign-in", "claim", "reply", "close"]
+
+
+async def test_a_claimed_handoff_takes_replies_and_close_from_its_coach_or_an_admin_only(
+        aiohttp_client, config, database, fake_rasa):
+    with make_session(database) as session, session.begin():
+        desk_access.create_coach(session, "kim", PASSWORD)
+        desk_access.create_coach(session, "ada", PASSWORD, admin=True)
+    handoff = handoff_id(database)
+    clients = {}
+    for name in ("dana", "kim", "ada"):
+        clients[name] = await aiohttp_client(create_desk_app(config))
+        await sign_in(clients[name], username=name)
+
+    async def post(name: str, action: str, **fields: str):
+        page = await (await clients[name].get(f"/handoffs/{handoff}")).text()
+        return await clients[name].post(f"/handoffs/{handoff}/{action}", data={"csrf": csrf_of(page), **fields},
+                                        allow_redirects=False)
+
+    assert (await post("dana", "claim")).status == 302
+    kims_page = await (await clients["kim"].get(f"/handoffs/{handoff}")).text()
+    assert "dana has claimed this handoff" in kims_page and 'name="text"' not in kims_page
+    assert "already claimed" in unquote_plus((await post("kim", "claim")).headers["Location"])
+    assert (await post("kim", "reply", text="Let me take this one")).status == 403
+    assert (await post("kim", "close")).status == 403
+    assert (await post("kim", "reassign", coach="kim")).status == 403
+    with make_session(database) as session:
+        assert [m.text for m in handoffs.messages(session, handoff) if m.role == "coach"] == []
+        assert handoffs.handoff_by_id(session, handoff).status == "claimed"
+        refusals = [(a.coach, a.action) for a in session.query(AuditEntry).order_by(AuditEntry.id)
+                    if "refused" in a.action]
+    assert refusals == [("kim", "reply to refused: claimed by dana"), ("kim", "close refused: claimed by dana"),
+                        ("kim", "reassign refused: not an admin")]
+    assert fake_rasa.said() == []  # nothing reached the learner
+
+    assert (await post("ada", "reply", text="An admin may answer")).status == 302
+    assert (await post("ada", "reassign", coach="nobody")).status == 400
+    assert (await post("ada", "reassign", coach="kim")).status == 302
+    assert (await post("kim", "reply", text="Now it is mine")).status == 302
+    assert (await post("dana", "reply", text="No longer mine")).status == 403
+    assert (await post("kim", "close")).status == 302
+    with make_session(database) as session:
+        assert [m.text for m in handoffs.messages(session, handoff) if m.role == "coach"] == [
+            "An admin may answer", "Now it is mine"]
+        assert handoffs.handoff_by_id(session, handoff).status == "closed"
+        assert "reassign to kim" in [a.action for a in session.query(AuditEntry).filter(AuditEntry.coach == "ada")]
+
+
+def delivery_states(page: str) -> list:
+    return re.findall(r'<li class="coach" data-delivery="(\w+)"', page)
+
+
+async def test_replies_the_platform_refuses_wait_are_sent_in_order_once_it_takes_them_and_say_so(
+        client, database, fake_rasa, monkeypatch):
+    monkeypatch.setattr(desk_app, "ROUND_SECONDS", 0.05)
+    await sign_in(client)
+    handoff = handoff_id(database)
+    fake_rasa.refusing = True
+    for text in ("First", "Second"):
+        csrf = csrf_of(await (await client.get(f"/handoffs/{handoff}")).text())
+        answer = await client.post(f"/handoffs/{handoff}/reply", data={"csrf": csrf, "text": text})
+        assert "it has not reached the learner yet (Rasa answered 500: telegram refused: TelegramAPIError" in await answer.text()
+    page = await (await client.get(f"/handoffs/{handoff}")).text()
+    assert delivery_states(page) == ["waiting", "waiting"] and "waiting to be delivered" in page
+    assert fake_rasa.said() == []
+    live = await (await client.get(f"/handoffs/{handoff}/messages?after=1000")).json()
+    assert [delivery["state"] for delivery in live["deliveries"].values()] == ["waiting", "waiting"]
+    assert {delivery["label"] for delivery in live["deliveries"].values()} == {"waiting to be delivered"}
+
+    fake_rasa.refusing = False  # the platform is back: the desk's round sends both, in order
+    for _ in range(200):
+        if len(fake_rasa.said()) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert [call[1] for call in fake_rasa.said()] == [("dana (admissions coach): First",),
+                                                      ("dana (admissions coach): Second",)]
+    assert delivery_states(await (await client.get(f"/handoffs/{handoff}")).text()) == ["sent", "sent"]
+
+
+async def test_a_reply_refused_past_the_retry_time_is_failed_until_the_next_reply_sends_it_first(
+        aiohttp_client, config, database, fake_rasa):
+    client = await aiohttp_client(create_desk_app(ServerConfig(**{**config.__dict__, "delivery_retry_seconds": 0})))
+    await sign_in(client)
+    handoff = handoff_id(database)
+    fake_rasa.refusing = True
+    csrf = csrf_of(await (await client.get(f"/handoffs/{handoff}")).text())
+    await client.post(f"/handoffs/{handoff}/reply", data={"csrf": csrf, "text": "Lost for now"})
+    page = await (await client.get(f"/handoffs/{handoff}")).text()
+    assert delivery_states(page) == ["failed"] and "your next reply sends it again" in page
+    fake_rasa.refusing = False
+    await client.post(f"/handoffs/{handoff}/reply", data={"csrf": csrf, "text": "Are you there?"})
+    assert [call[1] for call in fake_rasa.said()] == [("dana (admissions coach): Lost for now",),
+                                                      ("dana (admissions coach): Are you there?",)]
+    with make_session(database) as session, session.begin():
+        assert [m.delivery for m in handoffs.messages(session, handoff) if m.role == "coach"] == ["sent", "sent"]
+
+
+async def test_closing_again_or_an_old_handoff_never_touches_the_learners_current_one(client, database, fake_rasa):
+    await sign_in(client)
+    old = handoff_id(database)
+    csrf = csrf_of(await (await client.get(f"/handoffs/{old}")).text())
+    await client.post(f"/handoffs/{old}/close", data={"csrf": csrf})
+    assert len(fake_rasa.said()) == 1  # the learner was told once
+    with make_session(database) as session, session.begin():
+        current = handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
+                                        summary={}, transcript=[]).id
+    for _ in range(2):
+        answer = await client.post(f"/handoffs/{old}/close", data={"csrf": csrf})
+        assert "This handoff had already ended." in await answer.text()
+    assert len(fake_rasa.said()) == 1
+    with make_session(database) as session:
+        assert handoffs.active_handoff(session, LEARNER).id == current
+        assert [a.action for a in session.query(AuditEntry)].count("close") == 1
+
+
+async def test_a_close_the_learner_hears_of_after_a_newer_handoff_opened_says_nothing(client, database, fake_rasa):
+    await sign_in(client)
+    old = handoff_id(database)
+    fake_rasa.refusing = True
+    csrf = csrf_of(await (await client.get(f"/handoffs/{old}")).text())
+    await client.post(f"/handoffs/{old}/close", data={"csrf": csrf})
+    with make_session(database) as session, session.begin():
+        current = handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
+                                        summary={}, transcript=[]).id
+        handoffs.add_message(session, current, "coach", "Welcome back", author="dana")
+    fake_rasa.refusing = False
+    assert await client.server.app[deliveries_key].deliver(LEARNER, "socketio") is None
+    assert fake_rasa.said() == [(LEARNER, ("dana (admissions coach): Welcome back",), "socketio")]
+    with make_session(database) as session:
+        assert handoffs.lines_to_send(session, LEARNER) == []
 
 
 async def test_reply_is_kept_when_rasa_is_down(aiohttp_client, config, database):
@@ -184,9 +337,9 @@ async def test_reply_is_kept_when_rasa_is_down(aiohttp_client, config, database)
     handoff = handoff_id(database)
     csrf = csrf_of(await (await client.get(f"/handoffs/{handoff}")).text())
     page = await client.post(f"/handoffs/{handoff}/reply", data={"csrf": csrf, "text": "Still here"})
-    assert "could not be reached" in await page.text()
+    assert "it has not reached the learner yet (Rasa could not be reached" in await page.text()
     with make_session(database) as session:
-        assert [m.text for m in handoffs.undelivered_coach_messages(session, handoff)] == ["Still here"]
+        assert [m.text for m in handoffs.lines_to_send(session, LEARNER)] == ["Still here"]
 
 
 async def test_queue_json_lists_waiting_learners(client):
@@ -208,12 +361,69 @@ async def test_slack_notice_once_per_handoff(aiohttp_client, config, fake_rasa, 
     assert notices == [f"New handoff from socketio: asked for a person — http://desk.example/desk/handoffs/{handoff_id(database)}"]
 
 
+async def test_new_handoffs_can_be_stored_while_slack_is_posted_to(aiohttp_client, config, fake_rasa, database,
+                                                                    monkeypatch):
+    with make_session(database) as session, session.begin():
+        handoffs.open_handoff(session, sender_id="web:learner-2", channel="socketio", reason="asked for a person",
+                              summary={}, transcript=[])
+    stored, locked = [], []
+
+    def open_another_handoff():  # as the action server would, with little patience for a locked database
+        try:
+            with sqlite3.connect(database.removeprefix("sqlite:///"), timeout=0.2) as other:
+                other.execute("INSERT INTO handoffs (sender_id, channel, status, reason, summary, created_at, "
+                              "announced) VALUES ('web:learner-3', 'socketio', 'open', 'asked for a person', '{}', "
+                              "'2026-11-23 15:00:00', 1)")
+            stored.append(True)
+        except sqlite3.OperationalError as error:
+            locked.append(str(error))
+
+    fake_rasa.while_posting = open_another_handoff
+    monkeypatch.setattr(desk_app, "ROUND_SECONDS", 0.05)
+    await aiohttp_client(create_desk_app(config))
+    for _ in range(100):
+        if len(stored) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    assert locked == []
+    assert len(stored) == 2  # one while each announcement was posted, the second after the first was marked
+    with make_session(database) as session:
+        assert handoffs.unannounced(session) == []
+
+
 async def test_retention_and_restart_lose_nothing_open(aiohttp_client, config, database):
     client = await aiohttp_client(create_desk_app(config))
     assert purge_old_transcripts(client.server.app[db_key], config) == 0
     await aiohttp_client(create_desk_app(config))  # a restart on the same database
     with make_session(database) as session:
         assert handoffs.active_handoff(session, LEARNER) is not None
+
+
+async def test_a_missing_catalog_database_gets_a_clear_page_and_is_never_created(aiohttp_client, fake_rasa, tmp_path):
+    catalog = tmp_path / "var" / "catalog.sqlite3"  # where the handoffs live too, without HANDOFF_DB_URL
+    url = f"sqlite:///{catalog}"
+    config = ServerConfig(rasa_url=fake_rasa.url, rasa_jwt_secret=RASA_SECRET, session_secret="desk-secret",
+                          database_url=url, catalog_db_url=url, tracker_db_url=f"sqlite:///{tmp_path / 't.sqlite3'}")
+    client = await aiohttp_client(create_desk_app(config))
+    for path in ("/login", "/", "/queue.json", "/analytics", "/handoffs/1"):
+        response = await client.get(path, allow_redirects=False)
+        assert response.status == 503, path
+        page = await response.text()
+        assert f"{catalog} does not exist" in page and "make catalog" in page
+    assert not catalog.parent.exists() and not (tmp_path / "t.sqlite3").exists()
+
+    assert catalog_cli(["ensure", "--url", url]) == 0  # `make catalog`: the desk works without a restart
+    assert (await client.get("/login")).status == 200
+    with make_session(url) as session:
+        assert handoffs.queue(session) == []  # its tables were created in the catalog's database
+
+
+async def test_an_unreachable_database_is_named_without_its_password(aiohttp_client, config):
+    down = "postgresql+psycopg2://desk:s3cret-pass@127.0.0.1:9/handoffs?connect_timeout=2"
+    client = await aiohttp_client(create_desk_app(ServerConfig(**{**config.__dict__, "database_url": down})))
+    response = await client.get("/login")
+    page = await response.text()
+    assert response.status == 503 and "127.0.0.1:9/handoffs" in page and "s3cret-pass" not in page
 
 
 def test_refuses_to_start_without_a_session_secret(config):
@@ -257,6 +467,25 @@ async def test_wrong_passwords_are_throttled_per_account_and_logged(client, data
         actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions.count("sign-in failed from 127.0.0.1") == desk_access.MAX_FAILURES_PER_ACCOUNT
     assert actions[-1] == "sign-in refused (too many failures) from 127.0.0.1"
+
+
+async def test_behind_a_trusted_proxy_the_throttle_counts_per_forwarded_client(aiohttp_client, config, database):
+    behind_ingress = ServerConfig(**{**config.__dict__, "trusted_proxies": (ipaddress.ip_network("127.0.0.0/8"),)})
+    client = await aiohttp_client(create_desk_app(behind_ingress))
+
+    async def sign_in_from(address: str, username: str) -> int:
+        page = await client.get("/login")
+        response = await client.post("/login", data={"username": username, "password": "wrong password!",
+                                                      "csrf": csrf_of(await page.text())},
+                                     headers={"X-Forwarded-For": f"198.51.100.200, {address}"})
+        return response.status
+
+    statuses = [await sign_in_from("203.0.113.1", f"guess-{n}") for n in range(desk_access.MAX_FAILURES_PER_ADDRESS + 1)]
+    assert statuses[-1] == 429  # the guesser's own address is throttled
+    assert await sign_in_from("203.0.113.2", "dana") == 401  # another coach behind the same ingress is not
+    with make_session(database) as session:
+        actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
+    assert "sign-in failed from 203.0.113.2" in actions
 
 
 def test_the_throttle_counts_per_address_and_forgets_after_the_window(database):
@@ -323,13 +552,14 @@ async def test_password_checks_leave_the_event_loop_free(client):
                                     "rest:" + "n" * 1000])
 async def test_conversation_ids_reach_rasa_percent_encoded_whole(client, database, fake_rasa, sender):
     with make_session(database) as session, session.begin():
-        handoffs.open_handoff(session, sender_id=sender, channel="rest", reason="asked for a person", summary={},
+        handoffs.open_handoff(session, sender_id=sender, channel="socketio", reason="asked for a person", summary={},
                               transcript=[])
         handoff = handoffs.active_handoff(session, sender).id
     await sign_in(client)
     csrf = csrf_of(await (await client.get(f"/handoffs/{handoff}")).text())
-    await client.post(f"/handoffs/{handoff}/close", data={"csrf": csrf})
-    assert [call for call in fake_rasa.calls if call[0] != "slack"] == [(sender, "action_handoff_closed", "rest")]
+    await client.post(f"/handoffs/{handoff}/reply", data={"csrf": csrf, "text": "Hello"})
+    assert fake_rasa.said() == [(sender, ("dana (admissions coach): Hello",), "socketio")]
+    assert fake_rasa.tracker_reads == []
     with make_session(database) as session:
         assert handoffs.active_handoff(session, LEARNER) is not None  # the other learner is untouched
 

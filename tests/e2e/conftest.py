@@ -29,6 +29,10 @@ def telegram_api():
     fake.stop()
 
 
+# How long a reply Slack or Telegram refuses is sent again: short enough for a test to see it given up.
+RETRY_SECONDS = "20"
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, slack_api, telegram_api):
     if not (ROOT / "bot" / "models" / "advisor.tar.gz").exists():
@@ -38,6 +42,7 @@ def stack(tmp_path_factory, slack_api, telegram_api):
         "SLACK_API_URL": slack_api.api_url,
         "TELEGRAM_BOT_TOKEN": telegram_api.token, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_BOT_NAME": "AdvisorBot", "TELEGRAM_API_URL": telegram_api.api_url,
+        "DELIVERY_RETRY_SECONDS": RETRY_SECONDS,
     })
     running.with_env(TELEGRAM_WEBHOOK_URL=f"{running.url}/webhooks/telegram/webhook").start()
     yield running

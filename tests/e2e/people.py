@@ -53,16 +53,18 @@ class Coach:
     """A coach in a browser session on the desk, through plain HTTP with cookies."""
 
     @classmethod
-    def created_on(cls, stack: "Stack") -> "Coach":
+    def created_on(cls, stack: "Stack", username: str = "coach-e2e", admin: bool = False) -> "Coach":
         """A new coach account on the stack's own (new) handoff database, signed in to its desk."""
-        subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", "coach-e2e", "--password-stdin"],
+        subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", username, "--password-stdin",
+                        *(["--admin"] if admin else [])],
                        input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, capture_output=True, check=True)
-        desk = cls(stack.web_url)
+        desk = cls(stack.web_url, username)
         desk.sign_in()
         return desk
 
-    def __init__(self, desk_url: str):
+    def __init__(self, desk_url: str, username: str = "coach-e2e"):
         self.desk = desk_url.rstrip("/") + "/desk"
+        self.username = username
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def get(self, path: str) -> str:
@@ -78,6 +80,6 @@ class Coach:
     def csrf(html: str) -> str:
         return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
-    def sign_in(self, username: str = "coach-e2e") -> None:
-        page = self.post("/login", username=username, password=PASSWORD, csrf=self.csrf(self.get("/login")))
+    def sign_in(self) -> None:
+        page = self.post("/login", username=self.username, password=PASSWORD, csrf=self.csrf(self.get("/login")))
         assert "Waiting learners" in page

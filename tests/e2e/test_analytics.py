@@ -29,11 +29,7 @@ SHOTS = ROOT / "artifacts" / "desk"
 
 @pytest.fixture(scope="module")
 def admin(stack):
-    subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", ADMIN, "--admin", "--password-stdin"],
-                   input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, capture_output=True, check=True)
-    desk = Coach(stack.web_url)
-    desk.sign_in(ADMIN)
-    return desk
+    return Coach.created_on(stack, ADMIN, admin=True)
 
 
 def figures(desk: Coach) -> dict:

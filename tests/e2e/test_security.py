@@ -113,8 +113,8 @@ def test_3_a_sender_named_like_a_path_cannot_make_the_coach_act_in_another_conve
     # The victim was told nothing, and their messages still reach the coach.
     assert rest(stack, victim, "still waiting for a coach") == []
     assert "still waiting for a coach" in coach.get(victim_path)
-    victim_events = [e.get("name") for e in stack.events(victim) if e["event"] == "action"]
-    assert "action_handoff_closed" not in victim_events
+    assert not [e for e in stack.events(victim) if e["event"] == "bot" and "back with me" in (e.get("text") or "")]
+    assert [e["value"] for e in stack.events(victim) if e.get("name") == "handoff_active"][-1] is True
     coach.post(victim_path + "/close", csrf=coach.csrf(coach.get(victim_path)))
 
 

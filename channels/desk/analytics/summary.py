@@ -35,6 +35,9 @@ RESPONSE_OUTCOMES = {
     "utter_english_only": "other_language",
     "utter_technical_problem": "failed",
 }
+# channels/outbox.py notes in an `agent` event how many replies Slack or Telegram never took: a technical
+# problem of the conversation, counted as one more failed message (tests/analytics check the name).
+UNDELIVERED_REPLIES = "undelivered_replies"
 OUTCOME_RANK = {"answered": 0, "low_confidence": 1, "failed": 2, "other_language": 3, "off_topic": 4,
                 "misunderstood": 5}
 COUNTED = ("misunderstood", "off_topic", "other_language", "low_confidence", "failed")  # a column each
@@ -135,6 +138,8 @@ class Fold:
                 conversation.questionnaire_slots = ""
         elif kind == "slot":
             self._slot(conversation, event)
+        elif kind == "agent" and (event.data.get("data") or {}).get(UNDELIVERED_REPLIES):
+            self._count(conversation, "failed", +1)
 
     def _start(self, event: tracker_events.Event) -> ConversationSummary:
         conversation = ConversationSummary(

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from catalog_db.engine import sqlite_file
+
 metadata = MetaData()
 events = Table(  # rasa.core.tracker_store.SQLTrackerStore.SQLEvent
     "events", metadata,
@@ -47,17 +49,22 @@ class Event:
 
 
 def has_events(engine: Engine) -> bool:
-    """False until Rasa has started once on this store and created its table."""
+    """False until Rasa has started once on this store and created its table (or its SQLite file,
+    which the desk never creates)."""
+    path = sqlite_file(engine.url)
+    if path is not None and not path.exists():
+        return False
     return inspect(engine).has_table("events")
 
 
 def read_after(connection: Connection, after_id: int, limit: int, slots: Sequence[str]) -> List[Event]:
     """The next `limit` events after `after_id`, in the order Rasa stored them.
 
-    Only learner and bot messages and the named slots need their JSON parsed, which is most of the
-    work; the other events are read from their columns.
+    Only learner and bot messages, the named slots and the outbox's notes of replies it gave up on
+    (`agent` events) need their JSON parsed, which is most of the work; the other events are read
+    from their columns.
     """
-    wanted = (events.c.type_name.in_(("user", "bot"))
+    wanted = (events.c.type_name.in_(("user", "bot", "agent"))
               | ((events.c.type_name == "slot") & events.c.action_name.in_(list(slots))))
     rows = connection.execute(
         select(events.c.id, events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.action_name,

@@ -25,7 +25,7 @@ from channels.desk.analytics.keys import series_key, updater_key
 from channels.desk.analytics.models import ConversationSummary, SummaryProgress
 from channels.desk.analytics.summary import REVIEWED
 from channels.desk.keys import catalog_key, config_key, db_key, tracker_key
-from channels.desk.views import _render, _url, coach_required
+from channels.desk.views import _url, coach_required, render
 from handoff_db import desk_access, handoffs
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def admin_required(view):
 
 def _page(request: web.Request, template: str, **context: Any) -> web.Response:
     desk_session = request["desk_session"]
-    return _render(request, template, coach=desk_session.coach, csrf=desk_session.csrf, **context)
+    return render(request, template, coach=desk_session.coach, csrf=desk_session.csrf, **context)
 
 
 def percent(value: Optional[float]) -> str:

@@ -3,6 +3,18 @@
 (function () {
   const body = document.body;
 
+  // Where a coach's reply stands on its way to the learner (sent, waiting, failed), in the desk's words.
+  function showDelivery(item, delivery) {
+    item.dataset.delivery = delivery.state;
+    let label = item.querySelector(".delivery");
+    if (!label) {
+      label = document.createElement("small");
+      label.className = "delivery";
+      item.append(" ", label);
+    }
+    label.textContent = delivery.label;
+  }
+
   async function pollMessages() {
     const url = body.dataset.messagesUrl;
     let lastId = Number(body.dataset.lastId || 0);
@@ -18,12 +30,18 @@
       const who = document.createElement("b");
       who.textContent = message.author || message.role;
       const text = document.createElement("span");
+      text.className = "text";
       text.textContent = message.text;
+      item.dataset.id = String(message.id);
       item.append(time, who, ": ", text);
       list.append(item);
       lastId = Math.max(lastId, message.id);
     }
     body.dataset.lastId = String(lastId);
+    for (const [id, delivery] of Object.entries(data.deliveries || {})) {
+      const item = list.querySelector(`li[data-id="${Number(id)}"]`);
+      if (item) showDelivery(item, delivery);
+    }
   }
 
   async function pollQueue() {
