@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple, Union
+from urllib.parse import urlsplit
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +42,23 @@ def networks(env: Mapping[str, str], name: str) -> Tuple[Union[ipaddress.IPv4Net
         return tuple(ipaddress.ip_network(part, strict=False) for part in re.split(r"[,\s]+", value) if part)
     except ValueError as error:
         raise ValueError(f"{name}={value!r} is not valid: {error}") from None
+
+
+def smtp_url(env: Mapping[str, str], name: str) -> Optional[str]:
+    """The variable as an SMTP server's URL: smtp://[user:password@]host[:port] (STARTTLS when the server
+    offers it), or smtps:// for TLS from the start."""
+    value = env.get(name) or ""
+    if not value:
+        return None
+    parsed = urlsplit(value)
+    try:
+        parsed.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
+        raise ValueError(f"{name} is not valid: it must look like smtp://user:password@mail.example.edu:587 "
+                         "or smtps://mail.example.edu")
+    return value
 
 
 def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
@@ -87,6 +105,8 @@ class ServerConfig:
     trusted_proxies: Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
     delivery_retry_seconds: float = DELIVERY_RETRY_SECONDS  # DELIVERY_RETRY_SECONDS: then a coach's reply failed
     log_dir: Optional[Path] = None  # LOG_DIR: the services' logs under `make run`, kept DESK_RETENTION_DAYS
+    smtp_url: Optional[str] = None  # SMTP_URL: e-mail new handoffs to the coaches on duty (optional)
+    smtp_from: str = "Credential Advisor desk <desk@localhost>"  # SMTP_FROM: the alerts' sender
 
     @property
     def secure_cookies(self) -> bool:
@@ -116,6 +136,8 @@ class ServerConfig:
             trusted_proxies=networks(env, "DESK_TRUSTED_PROXIES"),
             delivery_retry_seconds=delivery_retry_seconds(env),
             log_dir=Path(env["LOG_DIR"]) if env.get("LOG_DIR") else None,
+            smtp_url=smtp_url(env, "SMTP_URL"),
+            smtp_from=env.get("SMTP_FROM") or cls.smtp_from,
         )
 
 

@@ -13,6 +13,10 @@ Base = declarative_base()
 
 HANDOFF_STATUSES = ("open", "claimed", "closed", "cancelled")
 MESSAGE_ROLES = ("learner", "bot", "coach", "system")
+# Why a coach closed a handoff (the analytics count them).
+OUTCOMES = ("answered", "enrolled", "referred", "no_response")
+# What a system line tells the learner, when it is for them: the desk says it in the assistant's words.
+NOTICES = ("closed", "joined", "reopened")
 
 
 def _utc_now() -> datetime:
@@ -39,6 +43,12 @@ class Handoff(Base):
     closed_at = Column(DateTime(timezone=True), index=True)
     # Whether the coaches' Slack channel has been told about it.
     announced = Column(Boolean, nullable=False, default=False)
+    # Whether the on-duty coaches were e-mailed (SMTP_URL); handoffs older than this column count as done.
+    emailed = Column(Boolean, nullable=False, default=False, server_default="1")
+    # The wrap-up reason the coach gave on closing (OUTCOMES).
+    outcome = Column(String(20))
+    # The programs the summary names, one searchable text, so the desk's search needs no JSON functions.
+    programs = Column(Text)
 
     messages = relationship("HandoffMessage", back_populates="handoff", cascade="all, delete-orphan",
                             order_by="HandoffMessage.id")
@@ -66,8 +76,35 @@ class HandoffMessage(Base):
     last_attempt_at = Column(DateTime(timezone=True))
     queued_at = Column(DateTime(timezone=True))
     delivery_failed = Column(Boolean, nullable=False, default=False, server_default="0")
+    # For a system line the learner is to hear of: which (NOTICES); a close when empty (older lines).
+    notice = Column(String(20))
 
     handoff = relationship("Handoff", back_populates="messages")
+
+
+class HandoffNote(Base):
+    """A coach's internal note on a handoff: kept apart from the transcript, never sent to the learner."""
+
+    __tablename__ = "handoff_notes"
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(100), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
+
+
+class SavedReply(Base):
+    """A reply admins wrote once for coaches to insert (a picker, or `/shortcut` in the reply box)."""
+
+    __tablename__ = "saved_replies"
+
+    id = Column(Integer, primary_key=True)
+    shortcut = Column(String(40), nullable=False, unique=True)
+    title = Column(String(100), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_by = Column(String(100), nullable=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
 
 
 class Coach(Base):
@@ -77,8 +114,29 @@ class Coach(Base):
     username = Column(String(100), nullable=False, unique=True)
     password_hash = Column(String(300), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=_utc_now)
-    # Admins also label the messages the assistant missed (the review queue on the desk).
+    # Admins also label the messages the assistant missed (the review queue on the desk) and manage
+    # accounts and saved replies.
     is_admin = Column(Boolean, nullable=False, default=False, server_default="0")
+    # The name learners see on the coach's replies; the username when empty.
+    display_name = Column(String(100))
+    # Where alerts of new handoffs go while the coach is on duty (SMTP_URL).
+    email = Column(String(200))
+    on_duty = Column(Boolean, nullable=False, default=False, server_default="0")
+    # A deactivated coach cannot sign in and is given no handoffs; the account and its history stay.
+    active = Column(Boolean, nullable=False, default=True, server_default="1")
+    # Set by a temporary password: the coach chooses their own before anything else.
+    must_change_password = Column(Boolean, nullable=False, default=False, server_default="0")
+
+
+class PasswordLink(Base):
+    """A one-time link for a coach to set their password (a new account, a reset); only its SHA-256 is kept."""
+
+    __tablename__ = "password_links"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    coach = Column(String(100), nullable=False, index=True)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
 
 
 class AuditEntry(Base):

@@ -38,11 +38,11 @@ def test_coach_replies_and_a_close_wait_to_be_sent_in_order_across_the_learners_
     first = start(session)
     reply = handoffs.add_message(session, first.id, "coach", "Hi, I'm Dana", author="dana")
     handoffs.add_message(session, first.id, "learner", "thanks")
-    assert handoffs.close_handoff(session, first.id, "dana")
+    assert handoffs.close_handoff(session, first.id, "dana", "answered")
     second = start(session)
     later = handoffs.add_message(session, second.id, "coach", "Back again?", author="dana")
     lines = handoffs.lines_to_send(session, "learner-1")
-    assert [(m.role, m.text) for m in lines] == [("coach", "Hi, I'm Dana"), ("system", "dana closed the conversation."),
+    assert [(m.role, m.text) for m in lines] == [("coach", "Hi, I'm Dana"), ("system", "dana closed the conversation (answered)."),
                                                  ("coach", "Back again?")]
     assert [m.delivery for m in lines] == [handoffs.WAITING] * 3
     handoffs.mark_delivered(session, [reply.id])
@@ -54,12 +54,12 @@ def test_coach_replies_and_a_close_wait_to_be_sent_in_order_across_the_learners_
 
 def test_closing_an_ended_handoff_does_nothing(session):
     handoff = start(session)
-    assert handoffs.close_handoff(session, handoff.id, "dana")
-    assert not handoffs.close_handoff(session, handoff.id, "dana")
+    assert handoffs.close_handoff(session, handoff.id, "dana", "answered")
+    assert not handoffs.close_handoff(session, handoff.id, "dana", "answered")
     newer = start(session)
-    assert not handoffs.close_handoff(session, handoff.id, "kim")
+    assert not handoffs.close_handoff(session, handoff.id, "kim", "answered")
     assert handoffs.active_handoff(session, "learner-1").id == newer.id
-    assert [m.text for m in handoffs.lines_to_send(session, "learner-1")] == ["dana closed the conversation."]
+    assert [m.text for m in handoffs.lines_to_send(session, "learner-1")] == ["dana closed the conversation (answered)."]
 
 
 def test_a_refused_line_is_due_again_after_a_growing_wait_and_a_failed_one_is_retried_with_the_next_reply(session):
@@ -92,7 +92,7 @@ def test_claim_close_and_audit(session):
     handoff = start(session)
     handoffs.claim_handoff(session, handoff.id, "dana")
     assert handoffs.active_handoff(session, "learner-1").claimed_by == "dana"
-    handoffs.close_handoff(session, handoff.id, "dana")
+    handoffs.close_handoff(session, handoff.id, "dana", "answered")
     assert handoffs.active_handoff(session, "learner-1") is None
     assert handoffs.latest_handoff(session, "learner-1").status == "closed"
     assert start(session).id != handoff.id  # a new request opens a new handoff
@@ -114,8 +114,8 @@ def test_queue_longest_waiting_first_with_last_learner_message(session):
 
 def test_purge_only_old_finished_handoffs(session):
     old, recent, active = start(session, "a"), start(session, "b"), start(session, "c")
-    handoffs.close_handoff(session, old.id, "dana")
-    handoffs.close_handoff(session, recent.id, "dana")
+    handoffs.close_handoff(session, old.id, "dana", "answered")
+    handoffs.close_handoff(session, recent.id, "dana", "answered")
     assert handoffs.purge_closed(session, 30, now=datetime.now(timezone.utc) + timedelta(days=31)) == 2
     assert handoffs.purge_closed(session, 30) == 0
     assert handoffs.active_handoff(session, "c").id == active.id and handoffs.messages(session, old.id) == []

@@ -1,6 +1,6 @@
 """The desk's command line: coaches' accounts, their sessions, and retention.
 
-    python -m channels.desk create-coach NAME [--admin]  # asks for the password
+    python -m channels.desk create-coach NAME [--admin] [--display-name "Sam Rivera"] [--email sam@example.edu]
     python -m channels.desk set-password NAME            # and ends every session NAME has
     python -m channels.desk revoke NAME                  # ends every session NAME has (a lost laptop)
     python -m channels.desk purge [--days N]             # apply retention now (logs in LOG_DIR too)
@@ -28,8 +28,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("username")
         command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    commands.choices["create-coach"].add_argument("--admin", action="store_true",
-                                                  help="may also label the messages the assistant missed")
+    create = commands.choices["create-coach"]
+    create.add_argument("--admin", action="store_true",
+                        help="may also label missed messages and manage accounts and saved replies")
+    create.add_argument("--display-name", help="the name learners see on the coach's replies (else the username)")
+    create.add_argument("--email", help="where alerts of new handoffs go while the coach is on duty")
     revoke = commands.add_parser("revoke", help="end every desk session of a coach")
     revoke.add_argument("username")
     purge = commands.add_parser("purge", help="apply retention: transcripts, abandoned handoffs, the audit log, "
@@ -43,7 +46,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             if args.command in ("create-coach", "set-password"):
                 password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
                 if args.command == "create-coach":
-                    desk_access.create_coach(session, args.username, password, admin=args.admin)
+                    desk_access.create_coach(session, args.username, password, admin=args.admin,
+                                             display_name=args.display_name, email=args.email)
                     print(f"{'Admin' if args.admin else 'Coach'} {args.username} can now sign in.")
                 else:
                     ended = desk_access.set_password(session, args.username, password)

@@ -3,16 +3,18 @@ import asyncio
 import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import AsyncIterator
+from datetime import datetime
+from typing import AsyncIterator, Optional
 
 import aiohttp
 import jinja2
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
+from zoneinfo import ZoneInfo
 
 from channels.config import ServerConfig
-from channels.desk import databases, log_retention, rasa_client
+from channels.desk import databases, email_alerts, log_retention, rasa_client
 from channels.desk.analytics.app import setup_analytics
 from channels.desk.delivery import Deliveries
 from channels.desk.keys import (
@@ -80,7 +82,7 @@ async def announce_new_handoffs(app: web.Application) -> None:
     with app[db_key]() as session:
         waiting = handoffs.unannounced(session)
     for handoff in waiting:
-        text = (f"New handoff from {handoff.channel}: {handoff.reason} — "
+        text = (f"New handoff from {handoff.channel_name}: {handoff.reason} — "
                 f"{config.public_url.rstrip('/')}/desk/handoffs/{handoff.id}")
         try:
             async with app[http_key].post(config.slack_webhook_url, json={"text": text},
@@ -91,6 +93,12 @@ async def announce_new_handoffs(app: web.Application) -> None:
             return  # try again on the next round
         with app[db_key]() as session, session.begin():
             handoffs.mark_announced(session, handoff.id)
+
+
+async def email_new_handoffs(app: web.Application) -> None:
+    sent = await email_alerts.email_new_handoffs(app[db_key], app[config_key])
+    if sent:
+        logger.info("e-mailed the coaches on duty about %d new handoffs", len(sent))
 
 
 async def collect_missed_learner_messages(app: web.Application) -> int:
@@ -107,7 +115,9 @@ async def collect_missed_learner_messages(app: web.Application) -> int:
         state = await rasa_client.conversation(app[http_key], config.rasa_url, config.rasa_jwt_secret,
                                                handoff.sender_id, with_events=False)
         newest = (state.get("latest_message") or {}).get("text")
-        if not newest or newest in (handoff.last_learner_message, TOO_LONG_MESSAGE):
+        # A payload ("/human_handoff" from the widget's button) is no message for the coach: the transcript
+        # leaves it out, so it would never match what the desk holds.
+        if not newest or newest.startswith("/") or newest in (handoff.last_learner_message, TOO_LONG_MESSAGE):
             continue
         record = await rasa_client.conversation(app[http_key], config.rasa_url, config.rasa_jwt_secret,
                                                 handoff.sender_id, with_events=True)
@@ -152,6 +162,7 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
                     if removed:
                         logger.info("deleted %d closed handoffs past retention", removed)
                 await announce_new_handoffs(app)
+                await email_new_handoffs(app)
                 await app[deliveries_key].round()
                 if since_collect >= COLLECT_SECONDS:
                     since_collect = 0
@@ -173,14 +184,25 @@ async def housekeeping(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+def templates(config: ServerConfig) -> jinja2.Environment:
+    """The desk's templates, escaping everything, with `office`: a time as the office reads it."""
+    environment = jinja2.Environment(loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
+    zone = ZoneInfo(config.office_timezone)
+
+    def office(moment: Optional[datetime]) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if moment else ""
+    environment.filters["office"] = office
+    environment.globals["office_zone"] = zone
+    return environment
+
+
 def create_desk_app(config: ServerConfig) -> web.Application:
     if not config.session_secret:
         raise ValueError("DESK_SESSION_SECRET is empty: the desk will not sign sessions without a secret")
     app = web.Application(middlewares=[refuse_large_bodies, security_headers, databases.unavailable_page],
                           client_max_size=MAX_BODY_BYTES)
     app[config_key] = config
-    app[templates_key] = jinja2.Environment(
-        loader=jinja2.PackageLoader("channels.desk", "templates"), autoescape=True)
+    app[templates_key] = templates(config)
     app.cleanup_ctx.extend([databases.opened, hashing_pool, http_client, housekeeping])
     setup_routes(app)
     setup_analytics(app)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import sessionmaker
 from channels.config import PROJECT_ROOT, ServerConfig
 from channels.conversation_ids import PUSH_CHANNELS, can_push, for_log
 from channels.desk import rasa_client
-from handoff_db import handoffs
+from handoff_db import desk_access, handoffs
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ HANDOFF_DOMAIN = PROJECT_ROOT / "bot" / "domain" / "handoff.yml"
 
 @lru_cache(maxsize=None)
 def wording(response: str) -> str:
-    """The domain's text of one of the handoff's responses (`utter_coach_message`, `utter_handoff_ended`)."""
+    """The domain's text of one of the handoff's responses (`utter_coach_message`, `utter_handoff_ended`…)."""
     return yaml.safe_load(HANDOFF_DOMAIN.read_text())["responses"][response][0]["text"]
 
 
@@ -74,9 +74,17 @@ class Deliveries:
                     handoffs.mark_delivered(session, [line.id])
 
     async def _events(self, line: handoffs.MessageView, sender_id: str, still_in_a_handoff: bool) -> List[Dict[str, Any]]:
-        """What the learner is to see of a line: a coach's reply, or that the coach closed."""
+        """What the learner is to see of a line: a coach's reply (with the coach's name), a coach joining,
+        a handoff reopened, or that the coach closed."""
         if line.role == "coach":
-            return [said("utter_coach_message", coach=line.author or "Coach", text=line.text)]
+            return [said("utter_coach_message", coach=self._name(line.author), text=line.text)]
+        if line.notice == "joined":
+            return [said("utter_coach_joined", coach=self._name(line.author))] if still_in_a_handoff else []
+        if line.notice == "reopened":
+            if not still_in_a_handoff:
+                return []  # closed again before it was told
+            return [said("utter_handoff_reopened", coach=self._name(line.author)),
+                    {"event": "slot", "name": "handoff_active", "value": True}]
         if still_in_a_handoff:
             return []  # a newer handoff is open: the learner stays with the coaches
         state = await rasa_client.conversation(self.client, self.config.rasa_url, self.config.rasa_jwt_secret,
@@ -84,6 +92,10 @@ class Deliveries:
         if not (state.get("slots") or {}).get("handoff_active"):
             return []  # their next message found the handoff closed and told them
         return [said("utter_handoff_ended"), {"event": "slot", "name": "handoff_active", "value": False}]
+
+    def _name(self, coach: Optional[str]) -> str:
+        with self.sessions() as session:
+            return desk_access.display_name(session, coach)
 
     def _failed(self, line: handoffs.MessageView, sender_id: str, reason: str) -> None:
         now = datetime.now(timezone.utc)

@@ -3,19 +3,34 @@ from pathlib import Path
 
 from aiohttp import web
 
-from channels.desk import views
+from channels.desk import account_views, views
 
 
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", views.queue_page, name="queue")
     app.router.add_get("/queue.json", views.queue_json, name="queue_json")
+    app.router.add_get("/alerts.json", views.alerts_json, name="alerts_json")
     app.router.add_get("/login", views.login_page, name="login")
     app.router.add_post("/login", views.login, name="login_post")
     app.router.add_post("/logout", views.logout, name="logout")
+    app.router.add_get("/handoffs", views.search_page, name="search")
     app.router.add_get("/handoffs/{id:\\d+}", views.handoff_page, name="handoff")
     app.router.add_get("/handoffs/{id:\\d+}/messages", views.handoff_messages, name="handoff_messages")
     app.router.add_post("/handoffs/{id:\\d+}/claim", views.claim, name="claim")
+    app.router.add_post("/handoffs/{id:\\d+}/assign", views.assign, name="assign")
     app.router.add_post("/handoffs/{id:\\d+}/reply", views.reply, name="reply")
+    app.router.add_post("/handoffs/{id:\\d+}/notes", views.note, name="note")
     app.router.add_post("/handoffs/{id:\\d+}/close", views.close, name="close")
-    app.router.add_post("/handoffs/{id:\\d+}/reassign", views.reassign, name="reassign")
+    app.router.add_post("/handoffs/{id:\\d+}/reopen", views.reopen, name="reopen")
+    app.router.add_get("/saved-replies", account_views.saved_replies_page, name="saved_replies")
+    app.router.add_post("/saved-replies", account_views.save_reply, name="saved_reply_add")
+    app.router.add_post("/saved-replies/{id:\\d+}", account_views.save_reply, name="saved_reply_change")
+    app.router.add_get("/coaches", account_views.coaches_page, name="coaches")
+    app.router.add_post("/coaches", account_views.create_coach, name="coach_add")
+    app.router.add_post("/coaches/{username}", account_views.change_coach, name="coach_change")
+    app.router.add_post("/duty", account_views.set_duty, name="duty")
+    app.router.add_get("/password", account_views.password_page, name="password")
+    app.router.add_post("/password", account_views.change_password, name="password_post")
+    app.router.add_get("/welcome", account_views.welcome_page, name="welcome")
+    app.router.add_post("/welcome", account_views.use_welcome_link, name="welcome_post")
     app.router.add_static("/static/", Path(__file__).parent / "static", name="static")

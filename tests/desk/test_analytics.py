@@ -35,7 +35,7 @@ def config(tmp_path):
     EventLog(DAY_1.replace(hour=20), rows=log.rows, channels=log.channels).store(get_engine(tracker, create=True))
     hostile = EventLog(DAY_1.replace(hour=21)).session("mal", "rest")
     hostile.turn("mal", HOSTILE, "out_of_scope", "utter_out_of_scope", "utter_out_of_scope")
-    hostile.turn("mal", "how much is it", "ask_program", "action_answer_program", "utter_program_cost",
+    hostile.turn("mal", "how much is it", "ask_cost", "action_answer_question", "utter_program_cost",
                  program=HOSTILE_PROGRAM)
     hostile.store(get_engine(tracker))
     return ServerConfig(session_secret="desk-secret", database_url=desk, tracker_db_url=tracker,
@@ -100,7 +100,7 @@ async def test_admins_review_learner_text_as_text(client):
     page = await review_page(client)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; what&#39;s the weather on mars" in page
-    assert "faq_worth_it" in page and "ask_program" in page  # the choices
+    assert "faq_worth_it" in page and "ask_cost" in page  # the choices
     conversation = re.search(r'href="(/analytics/conversations/\d+)"', row_html(page, HOSTILE)).group(1)
     transcript = await (await client.get(conversation)).text()
     assert "&lt;script&gt;" in transcript and "<script>alert" not in transcript
@@ -171,7 +171,7 @@ async def test_csv_export_holds_the_chart_numbers(client):
     assert rows[0] == ["program", "questions"]
     assert sorted(rows[1:]) == sorted([["introduction-to-generative-ai", "1"], ["'" + HOSTILE_PROGRAM, "1"]])
     per_day = list(csv.reader(io.StringIO(await (await client.get(f"/analytics/data/conversations.csv?{PERIOD}")).text())))
-    assert per_day == [["day", "REST", "Slack", "Telegram", "website"], ["2026-11-23", "2", "1", "0", "1"],
+    assert per_day == [["day", "API", "Slack", "Telegram", "website"], ["2026-11-23", "2", "1", "0", "1"],
                        ["2026-11-24", "0", "0", "1", "2"]]
 
 

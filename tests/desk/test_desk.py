@@ -5,130 +5,19 @@ import ipaddress
 import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote_plus
 
-import jwt
 import pytest
-from aiohttp import web
 
 from catalog_db.cli import main as catalog_cli
-from catalog_db.engine import get_engine, make_session
+from catalog_db.engine import make_session
 from channels.config import ServerConfig
 from channels.desk import app as desk_app
 from channels.desk.app import create_desk_app, purge_old_transcripts
 from channels.desk.keys import db_key, deliveries_key
 from handoff_db import desk_access, handoffs
 from handoff_db.models import AuditEntry
-from handoff_db.schema import create_schema
-
-PASSWORD = "correct horse battery"
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
-RASA_SECRET = "rasa-jwt-secret-" + "x" * 24
-LEARNER = "web:learner-1"
-
-
-class FakeRasa:
-    """Records the API calls the desk makes (the conversation ID as Rasa decodes it) and checks the JWT.
-
-    Events the desk adds to a conversation are recorded as (conversation, what they say, channel); with
-    `refusing`, Rasa answers as when the learner's platform refused the message, and records nothing.
-    """
-
-    def __init__(self):
-        self.calls = []
-        self.trackers = {}
-        self.tracker_reads = []
-        self.while_posting = None  # what happens while the desk waits for Slack's answer
-        self.refusing = False
-
-    async def tracker(self, request: web.Request) -> web.Response:
-        sender = unquote(request.raw_path.split("/conversations/", 1)[1].split("/tracker", 1)[0])
-        record = self.trackers.get(sender, {"latest_message": {}, "events": [], "slots": {"handoff_active": True}})
-        if request.query.get("include_events") == "NONE":
-            record = {**record, "events": None}
-        self.tracker_reads.append((sender, request.query.get("include_events")))
-        return web.json_response(record)
-
-    async def events(self, request: web.Request) -> web.Response:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        try:
-            claims = jwt.decode(token, RASA_SECRET, algorithms=["HS256"], options={"require": ["exp"]})
-        except jwt.InvalidTokenError:
-            return web.json_response({"error": "bad token"}, status=401)
-        if scheme != "Bearer" or claims["user"]["role"] != "admin" or "token" in request.query:
-            return web.json_response({"error": "bad token"}, status=401)
-        if request.query.get("execute_side_effects") != "true":
-            return web.json_response({"error": "nothing would be sent"}, status=400)
-        if self.refusing:
-            return web.json_response({"status": "failure", "code": 500, "message": (
-                "An unexpected error occurred. Error: telegram refused: TelegramAPIError (Internal Server Error)")},
-                status=500)
-        sender = unquote(request.raw_path.split("/conversations/", 1)[1].rsplit("/tracker/events", 1)[0])
-        said = tuple(event.get("text") if event["event"] == "bot" else f"{event['name']}={event['value']}"
-                     for event in await request.json())
-        self.calls.append((sender, said, request.query.get("output_channel")))
-        return web.json_response({"sender_id": sender, "events": None})
-
-    def said(self):
-        """What reached learners, leaving out the coaches' Slack notices."""
-        return [call for call in self.calls if call[0] != "slack"]
-
-    async def slack(self, request: web.Request) -> web.Response:
-        self.calls.append(("slack", (await request.json())["text"], None))
-        if self.while_posting is not None:
-            self.while_posting()
-        return web.Response(text="ok")
-
-
-@pytest.fixture
-async def fake_rasa(aiohttp_server):
-    fake = FakeRasa()
-    app = web.Application()
-    app.router.add_post("/conversations/{sender:.+}/tracker/events", fake.events)
-    app.router.add_get("/conversations/{sender:.+}/tracker", fake.tracker)
-    app.router.add_post("/slack", fake.slack)
-    server = await aiohttp_server(app)
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
-
-
-@pytest.fixture
-def database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
-    create_schema(get_engine(url, create=True))
-    with make_session(url) as session, session.begin():
-        desk_access.create_coach(session, "dana", PASSWORD)
-        handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
-                              summary={"program of interest": "Introduction to Generative AI"},
-                              transcript=[("learner", "<script>alert(1)</script> hi", NOW)])
-    return url
-
-
-@pytest.fixture
-def config(database, fake_rasa, tmp_path):
-    return ServerConfig(rasa_url=fake_rasa.url, rasa_jwt_secret=RASA_SECRET, session_secret="desk-secret",
-                        database_url=database, slack_webhook_url=f"{fake_rasa.url}/slack",
-                        public_url="http://desk.example", tracker_db_url=f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
-
-
-@pytest.fixture
-async def client(aiohttp_client, config):
-    return await aiohttp_client(create_desk_app(config))
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-
-async def sign_in(client, password=PASSWORD, username="dana"):
-    page = await client.get("/login")
-    return await client.post("/login", data={"username": username, "password": password,
-                                             "csrf": csrf_of(await page.text())}, allow_redirects=False)
-
-
-def handoff_id(database) -> int:
-    with make_session(database) as session:
-        return handoffs.active_handoff(session, LEARNER).id
+from tests.desk.conftest import LEARNER, NOW, PASSWORD, RASA_SECRET, csrf_of, handoff_id, sign_in
 
 
 async def test_sign_in_and_out(client):
@@ -189,16 +78,18 @@ async def test_claim_reply_close_reach_rasa_and_the_audit_log(client, database, 
     await client.post(f"/handoffs/{handoff}/claim", data={"csrf": csrf})
     await client.post(f"/handoffs/{handoff}/reply", data={"csrf": csrf, "text": "Hi, I'm Dana."})
     new = await (await client.get(f"/handoffs/{handoff}/messages?after=1")).json()
-    assert [(m["role"], m["author"], m["text"]) for m in new["messages"]] == [("coach", "dana", "Hi, I'm Dana.")]
-    await client.post(f"/handoffs/{handoff}/close", data={"csrf": csrf})
+    assert [(m["role"], m["author"], m["text"]) for m in new["messages"]] == [
+        ("system", "dana", "dana joined the conversation."), ("coach", "dana", "Hi, I'm Dana.")]
+    await client.post(f"/handoffs/{handoff}/close", data={"csrf": csrf, "outcome": "answered"})
     assert fake_rasa.said() == [
+        (LEARNER, ("dana, an admissions coach, has joined the conversation.",), "socketio"),
         (LEARNER, ("dana (admissions coach): Hi, I'm Dana.",), "socketio"),
         (LEARNER, ("The coach has closed this conversation, so you're back with me, the Credential Advisor. What "
                    "else can I help with?", "handoff_active=False"), "socketio")]
     with make_session(database) as session:
         assert handoffs.latest_handoff(session, LEARNER).status == "closed"
         actions = [a.action for a in session.query(AuditEntry).order_by(AuditEntry.id)]
-    assert actions == ["sign-in", "claim", "reply", "close"]
+    assert actions == ["sign-in", "claim", "reply", "close (answered)"]
 
 
 async def test_a_claimed_handoff_takes_replies_and_close_from_its_coach_or_an_admin_only(
@@ -219,31 +110,31 @@ async def test_a_claimed_handoff_takes_replies_and_close_from_its_coach_or_an_ad
 
     assert (await post("dana", "claim")).status == 302
     kims_page = await (await clients["kim"].get(f"/handoffs/{handoff}")).text()
-    assert "dana has claimed this handoff" in kims_page and 'name="text"' not in kims_page
+    assert "dana has claimed this handoff" in kims_page and 'id="reply-text"' not in kims_page
     assert "already claimed" in unquote_plus((await post("kim", "claim")).headers["Location"])
     assert (await post("kim", "reply", text="Let me take this one")).status == 403
-    assert (await post("kim", "close")).status == 403
-    assert (await post("kim", "reassign", coach="kim")).status == 403
+    assert (await post("kim", "close", outcome="answered", confirm="yes")).status == 403
+    assert (await post("kim", "assign", coach="kim")).status == 403
     with make_session(database) as session:
         assert [m.text for m in handoffs.messages(session, handoff) if m.role == "coach"] == []
         assert handoffs.handoff_by_id(session, handoff).status == "claimed"
         refusals = [(a.coach, a.action) for a in session.query(AuditEntry).order_by(AuditEntry.id)
                     if "refused" in a.action]
     assert refusals == [("kim", "reply to refused: claimed by dana"), ("kim", "close refused: claimed by dana"),
-                        ("kim", "reassign refused: not an admin")]
-    assert fake_rasa.said() == []  # nothing reached the learner
+                        ("kim", "assign refused: claimed by dana")]
+    assert fake_rasa.said() == [(LEARNER, ("dana, an admissions coach, has joined the conversation.",), "socketio")]
 
     assert (await post("ada", "reply", text="An admin may answer")).status == 302
-    assert (await post("ada", "reassign", coach="nobody")).status == 400
-    assert (await post("ada", "reassign", coach="kim")).status == 302
+    assert (await post("ada", "assign", coach="nobody")).status == 400
+    assert (await post("ada", "assign", coach="kim")).status == 302
     assert (await post("kim", "reply", text="Now it is mine")).status == 302
     assert (await post("dana", "reply", text="No longer mine")).status == 403
-    assert (await post("kim", "close")).status == 302
+    assert (await post("kim", "close", outcome="enrolled")).status == 302
     with make_session(database) as session:
         assert [m.text for m in handoffs.messages(session, handoff) if m.role == "coach"] == [
             "An admin may answer", "Now it is mine"]
         assert handoffs.handoff_by_id(session, handoff).status == "closed"
-        assert "reassign to kim" in [a.action for a in session.query(AuditEntry).filter(AuditEntry.coach == "ada")]
+        assert "assign to kim" in [a.action for a in session.query(AuditEntry).filter(AuditEntry.coach == "ada")]
 
 
 def delivery_states(page: str) -> list:
@@ -299,18 +190,19 @@ async def test_closing_again_or_an_old_handoff_never_touches_the_learners_curren
     await sign_in(client)
     old = handoff_id(database)
     csrf = csrf_of(await (await client.get(f"/handoffs/{old}")).text())
-    await client.post(f"/handoffs/{old}/close", data={"csrf": csrf})
+    closing = {"csrf": csrf, "outcome": "no_response", "confirm": "yes"}
+    await client.post(f"/handoffs/{old}/close", data=closing)
     assert len(fake_rasa.said()) == 1  # the learner was told once
     with make_session(database) as session, session.begin():
         current = handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
                                         summary={}, transcript=[]).id
     for _ in range(2):
-        answer = await client.post(f"/handoffs/{old}/close", data={"csrf": csrf})
+        answer = await client.post(f"/handoffs/{old}/close", data=closing)
         assert "This handoff had already ended." in await answer.text()
     assert len(fake_rasa.said()) == 1
     with make_session(database) as session:
         assert handoffs.active_handoff(session, LEARNER).id == current
-        assert [a.action for a in session.query(AuditEntry)].count("close") == 1
+        assert [a.action for a in session.query(AuditEntry)].count("close (no_response)") == 1
 
 
 async def test_a_close_the_learner_hears_of_after_a_newer_handoff_opened_says_nothing(client, database, fake_rasa):
@@ -318,7 +210,7 @@ async def test_a_close_the_learner_hears_of_after_a_newer_handoff_opened_says_no
     old = handoff_id(database)
     fake_rasa.refusing = True
     csrf = csrf_of(await (await client.get(f"/handoffs/{old}")).text())
-    await client.post(f"/handoffs/{old}/close", data={"csrf": csrf})
+    await client.post(f"/handoffs/{old}/close", data={"csrf": csrf, "outcome": "answered", "confirm": "yes"})
     with make_session(database) as session, session.begin():
         current = handoffs.open_handoff(session, sender_id=LEARNER, channel="socketio", reason="asked for a person",
                                         summary={}, transcript=[]).id
@@ -346,7 +238,7 @@ async def test_queue_json_lists_waiting_learners(client):
     await sign_in(client)
     rows = await (await client.get("/queue.json")).json()
     assert [(r["channel"], r["reason"], r["last_message"]) for r in rows] == [
-        ("socketio", "asked for a person", "<script>alert(1)</script> hi")]
+        ("website", "asked for a person", "<script>alert(1)</script> hi")]
 
 
 async def test_slack_notice_once_per_handoff(aiohttp_client, config, fake_rasa, database, monkeypatch):
@@ -358,7 +250,7 @@ async def test_slack_notice_once_per_handoff(aiohttp_client, config, fake_rasa, 
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.3)  # a few more rounds: nothing is announced twice
     notices = [text for who, text, _ in fake_rasa.calls if who == "slack"]
-    assert notices == [f"New handoff from socketio: asked for a person — http://desk.example/desk/handoffs/{handoff_id(database)}"]
+    assert notices == [f"New handoff from website: asked for a person — http://desk.example/desk/handoffs/{handoff_id(database)}"]
 
 
 async def test_new_handoffs_can_be_stored_while_slack_is_posted_to(aiohttp_client, config, fake_rasa, database,

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from catalog_db.models import Program
 from channels.desk.analytics.models import ConversationSummary, MessageSummary
 from channels.desk.analytics.summary import HANDOFF_REASONS, QUESTIONNAIRE_SLOTS
+from handoff_db.handoffs import CHANNEL_NAMES, outcome_counts
 from handoff_db.models import Handoff, HandoffMessage
 
 PRESETS = (7, 30, 90)
 DEFAULT_DAYS = 30
 LONGEST_PERIOD_DAYS = 366
-CHANNEL_NAMES = {"socketio": "website", "rest": "REST", "slack": "Slack", "telegram": "Telegram"}
 
 
 def channel_name(channel: Optional[str]) -> str:
@@ -97,6 +97,7 @@ class Overview:
     after_hours_callbacks: int = 0
     waits: List[float] = field(default_factory=list)  # seconds, for the handoffs a coach answered
     unanswered_handoffs: int = 0
+    outcomes: Dict[str, int] = field(default_factory=dict)  # handoffs closed in the period, by wrap-up reason
 
     @property
     def containment(self) -> Optional[float]:
@@ -170,6 +171,7 @@ def overview(session: Session, period: Period, zone: ZoneInfo, groups: Sequence[
             result.paths[group.path] = result.paths.get(group.path, 0) + group.conversations
     result.paths = dict(sorted(result.paths.items(), key=lambda item: (-item[1], item[0])))
     result.waits, result.unanswered_handoffs = handoff_waits(session, period, zone)
+    result.outcomes = outcome_counts(session, *period.utc_bounds(zone))
     return result
 
 

@@ -25,7 +25,8 @@ from channels.desk.analytics.keys import series_key, updater_key
 from channels.desk.analytics.models import ConversationSummary, SummaryProgress
 from channels.desk.analytics.summary import REVIEWED
 from channels.desk.keys import catalog_key, config_key, db_key, tracker_key
-from channels.desk.views import _url, coach_required, render
+from channels.desk.views import OUTCOME_LABELS, _url, coach_required
+from channels.desk.views import page as desk_page
 from handoff_db import desk_access, handoffs
 
 logger = logging.getLogger(__name__)
@@ -123,11 +124,6 @@ def admin_required(view):
     return guarded
 
 
-def _page(request: web.Request, template: str, **context: Any) -> web.Response:
-    desk_session = request["desk_session"]
-    return render(request, template, coach=desk_session.coach, csrf=desk_session.csrf, **context)
-
-
 def percent(value: Optional[float]) -> str:
     return "–" if value is None else f"{100 * value:.1f} %"
 
@@ -157,9 +153,10 @@ async def overview_page(request: web.Request) -> web.Response:
               "csv": _with_period(_url(request, "analytics_csv", chart=name), period)}
              for name, one in zip(DRAW, series)]
     days = (period.end - period.start).days + 1
-    return _page(request, "analytics.html", period=period, overview=found, charts=shown, behind=progress.behind,
+    return desk_page(request, "analytics.html", period=period, overview=found, charts=shown, behind=progress.behind,
                  preset=days if period.end == datetime.now(_zone(config)).date() and days in figures.PRESETS else None,
-                 presets=figures.PRESETS, percent=percent, minutes=minutes, is_admin=admin)
+                 presets=figures.PRESETS, percent=percent, minutes=minutes, is_admin=admin,
+                 outcome_names=OUTCOME_LABELS)
 
 
 def _chart_name(request: web.Request) -> str:
@@ -237,7 +234,7 @@ async def review_page(request: web.Request) -> web.Response:
              "conversation": _url(request, "analytics_conversation", id=str(group.conversation_id))}
             for group in groups]
     pages = max(1, -(-total // GROUPS_PER_PAGE))
-    return _page(request, "review.html", period=period, rows=rows, total=total, page=page, pages=pages,
+    return desk_page(request, "review.html", period=period, rows=rows, total=total, page=page, pages=pages,
                  choices=review.intent_choices(DOMAIN_DIR), notice=request.query.get("notice"), behind=behind,
                  is_admin=True, page_url=lambda n: _with_period(_url(request, "analytics_review"), period, page=str(n)),
                  label_url=_url(request, "analytics_label"), period_query=period.query())
@@ -307,7 +304,7 @@ async def conversation_page(request: web.Request) -> web.Response:
     lines = [{"role": "learner" if event["event"] == "user" else "assistant", "text": event.get("text") or "",
               "at": datetime.fromtimestamp(event.get("timestamp") or 0, zone).strftime("%Y-%m-%d %H:%M:%S")}
              for event in events if event.get("text")]
-    return _page(request, "conversation.html", conversation=found, channel=figures.channel_name(found.channel),
+    return desk_page(request, "conversation.html", conversation=found, channel=figures.channel_name(found.channel),
                  lines=lines, is_admin=True)
 
 
