@@ -1,1 +1,1 @@
-"""The program catalog: SQLAlchemy models, queries, the YAML seed loader and the spaCy name pipeline."""
+"""The program catalog: SQLAlchemy models and their Alembic migrations, the record schema, queries, the YAML seed loader and the spaCy name pipeline."""

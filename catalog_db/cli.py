@@ -1,4 +1,4 @@
-"""The `python -m catalog_db` command: check, load, export and index the catalog.
+"""The `python -m catalog_db` command: upgrade the schema; check, load, export and index the catalog.
 
 Exit codes: 0 done, 1 invalid catalog data (nothing was changed), 2 database unreachable or failing.
 """
@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from catalog_db import nlp
-from catalog_db.engine import create_schema, database_url, get_engine, make_session
+from catalog_db.engine import database_url, get_engine, make_session
 from catalog_db.loader import (
     SEED_PATH,
     InvalidCatalog,
@@ -21,6 +21,7 @@ from catalog_db.loader import (
     load_catalog,
     parse_catalog,
 )
+from catalog_db.migrations import SchemaUpgrade, upgrade_schema
 from catalog_db.models import Program
 from catalog_db.queries import name_index
 
@@ -33,9 +34,30 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _describe(upgrade: SchemaUpgrade) -> str:
+    if upgrade.before is None:
+        return f"Created the catalog's tables (schema revision {upgrade.after})"
+    found = f"revision {upgrade.before}"
+    if upgrade.recognised:
+        found = f"{found} (its tables were made before migrations)"
+    if upgrade.before == upgrade.after:
+        return f"The catalog's schema is up to date: {found}"
+    return f"Upgraded the catalog's schema from {found} to revision {upgrade.after}"
+
+
+def _upgraded(url: Optional[str]) -> None:
+    """Bring the schema up to date first: every command that writes expects the newest tables."""
+    print(_describe(upgrade_schema(get_engine(url, create=True))))
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    _upgraded(args.url)
+    return EXIT_OK
+
+
 def _load(args: argparse.Namespace) -> int:
     data = parse_catalog(args.file)  # before touching the database, so bad data changes nothing
-    create_schema(get_engine(args.url, create=True))
+    _upgraded(args.url)
     with make_session(args.url) as session, session.begin():
         load_catalog(session, data)
     print(f"Loaded {len(data.programs)} programs from {args.file}")
@@ -53,7 +75,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _ensure(args: argparse.Namespace) -> int:
-    create_schema(get_engine(args.url, create=True))
+    _upgraded(args.url)
     with make_session(args.url) as session, session.begin():
         count = session.scalar(select(func.count()).select_from(Program))
         if count:
@@ -80,6 +102,7 @@ def _build_nlp(args: argparse.Namespace) -> int:
 
 
 COMMANDS: Dict[str, Callable[[argparse.Namespace], int]] = {
+    "upgrade": _upgrade,
     "validate": _validate,
     "load": _load,
     "export": _export,
@@ -91,16 +114,17 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace], int]] = {
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m catalog_db", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    upgrade = commands.add_parser("upgrade", help="create or upgrade the catalog's tables to the newest schema")
     validate = commands.add_parser("validate", help="check a catalog file; no database needed")
     validate.add_argument("file", type=Path)
     load = commands.add_parser("load", help="replace the database's catalog with a file, in one transaction")
     load.add_argument("file", type=Path, nargs="?", default=SEED_PATH, help="default: the shipped seed")
     export = commands.add_parser("export", help="write the database's catalog as YAML")
     export.add_argument("-o", "--output", type=Path, help="default: standard output")
-    ensure = commands.add_parser("ensure", help="create the schema; load the seed if there are no programs")
+    ensure = commands.add_parser("ensure", help="upgrade the schema; load the seed if there are no programs")
     build = commands.add_parser("build-nlp", help="save the spaCy pipeline of program names if they changed")
     build.add_argument("out_dir", type=Path)
-    for command in (load, export, ensure, build):
+    for command in (upgrade, load, export, ensure, build):
         command.add_argument("--url", help="database URL (default: $CATALOG_DB_URL or var/catalog.sqlite3)")
     return parser
 

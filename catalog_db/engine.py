@@ -1,4 +1,4 @@
-"""Engines and sessions: a cached engine per URL (the catalog's by default), sessions, the catalog's schema.
+"""Engines and sessions: a cached engine per URL (the catalog's by default), and sessions.
 
 Shared by catalog_db and handoff_db. Nothing connects at import time; the first `get_engine()`
 call creates the engine.
@@ -17,8 +17,6 @@ from urllib.parse import quote, unquote
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
-
-from catalog_db.models import Base
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'catalog.sqlite3'}"
@@ -73,8 +71,3 @@ def limit_waiting(session: Session, seconds: float) -> None:
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {milliseconds}")
     elif connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
-
-
-def create_schema(engine: Engine) -> None:
-    """Create the catalog's tables that do not exist yet (handoff_db.schema creates the handoffs')."""
-    Base.metadata.create_all(engine)

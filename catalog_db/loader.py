@@ -3,30 +3,26 @@
 `parse_catalog` reports every problem it finds, each with the file, line and record, so one run
 shows everything that needs fixing.
 """
-import re
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from catalog_db.models import (
-    DELIVERY_FORMATS,
-    DURATION_UNITS,
-    KINDS,
-    LEVELS,
-    Institution,
-    Program,
-    ProgramAlias,
-    ProgramTopic,
-)
+from catalog_db.models import Institution, Program, ProgramAlias, ProgramTopic
 from catalog_db.names import normalize_name
+from catalog_db.record_schema import (
+    INSTITUTION_FIELDS,
+    PROGRAM_FIELDS,
+    RELATED_FIELDS,
+    CheckedRecord,
+    check_institution,
+    check_program,
+)
 
 SEED_PATH = Path(__file__).resolve().parent / "seed" / "catalog.yml"
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -58,63 +54,6 @@ class CatalogData:
     programs: Tuple[Dict[str, Any], ...]
 
 
-@dataclass(frozen=True)
-class _Field:
-    types: Tuple[type, ...]
-    expected: str
-    required: bool = False
-    choices: Tuple[str, ...] = ()
-
-    def problem(self, value: Any) -> Optional[str]:
-        """Why `value` does not fit this field, or None."""
-        # bool is a subclass of int, so `true` would otherwise pass as a number.
-        if not isinstance(value, self.types) or (isinstance(value, bool) and bool not in self.types):
-            return f"must be {self.expected}, not {value!r}"
-        if self.choices and value not in self.choices:
-            return f"must be one of {', '.join(self.choices)}, not {value!r}"
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            return f"must not be negative, not {value!r}"
-        if isinstance(value, str) and not value.strip():
-            return "must not be empty"
-        if isinstance(value, list) and not all(isinstance(item, str) and item.strip() for item in value):
-            return "must be a list of non-empty text"
-        return None
-
-
-_TEXT = _Field((str,), "text")
-_REQUIRED_TEXT = _Field((str,), "text", required=True)
-_WHOLE_NUMBER = _Field((int,), "a whole number")
-_LIST = _Field((list,), "a list")
-
-INSTITUTION_FIELDS = {
-    "name": _REQUIRED_TEXT,
-    "phone": _TEXT,
-    "email": _TEXT,
-    "website": _TEXT,
-}
-PROGRAM_FIELDS = {
-    "slug": _REQUIRED_TEXT,
-    "name": _REQUIRED_TEXT,
-    "kind": _Field((str,), "text", required=True, choices=KINDS),
-    "level": _Field((str,), "text", choices=LEVELS),
-    "institution": _REQUIRED_TEXT,
-    "cost_usd": _Field((int, float), "a number"),
-    "duration_min": _WHOLE_NUMBER,
-    "duration_max": _WHOLE_NUMBER,
-    "duration_unit": _Field((str,), "text", choices=DURATION_UNITS),
-    "credits_min": _WHOLE_NUMBER,
-    "credits_max": _WHOLE_NUMBER,
-    "delivery_format": _Field((str,), "text", choices=DELIVERY_FORMATS),
-    "eligibility": _TEXT,
-    "financial_aid": _Field((bool,), "true or false"),
-    "audience": _TEXT,
-    "summary": _TEXT,
-    "stacks_into": _TEXT,
-    "aliases": _LIST,
-    "topics": _LIST,
-}
-# Program fields that are not columns of `programs`.
-_RELATED = ("institution", "aliases", "topics")
 _TOP_LEVEL_KEYS = ("institutions", "programs")
 
 
@@ -190,78 +129,65 @@ class _Checker:
         for key, line in mapping.key_lines.items():
             if key not in known:
                 self.error(line, label, f"unknown field {key!r}")
+        self.repeated(mapping, label)
+
+    def repeated(self, mapping: _Mapping, label: str) -> None:
         for key, line in mapping.repeated:
             self.error(line, label, f"field {key!r} is given twice")
 
-    def fields(
-        self, record: Any, spec: Dict[str, _Field], label: str, section_line: int
-    ) -> Optional[Dict[str, Any]]:
-        """The record's values by field name, None for a missing or wrong value; None if not a mapping."""
+    def record(
+        self, record: Any, check: Callable[[Mapping[str, Any]], CheckedRecord], label: str, section_line: int
+    ) -> Optional[CheckedRecord]:
+        """The record checked by the schema, its errors reported at their fields' lines; None if not a mapping."""
         if not isinstance(record, _Mapping):
             self.error(section_line, label, f"expected a mapping of fields, not {record!r}")
             return None
-        self.unknown_and_repeated(record, tuple(spec), label)
-        values: Dict[str, Any] = {}
-        for key, rule in spec.items():
-            value = record.get(key)
-            values[key] = [] if rule.types == (list,) else None
-            if value is None:
-                if rule.required:
-                    self.error(record.line, label, f"missing required field {key!r}")
-            elif (problem := rule.problem(value)) is not None:
-                self.error(_line(record, key), label, f"{key} {problem}")
-            else:
-                values[key] = value
-        return values
+        self.repeated(record, label)  # YAML keeps the last of a repeated key; the schema never sees it
+        checked = check(record)
+        for problem in checked.errors:
+            self.error(_line(record, problem.field), label, problem.reason)
+        return checked
 
     def institution(self, record: Any, index: int, section_line: int) -> Optional[Dict[str, Any]]:
         label = _label(record, "name", f"institutions[{index}]")
-        values = self.fields(record, INSTITUTION_FIELDS, label, section_line)
-        if values is not None and values["name"] is not None:
-            earlier = self.institution_names.setdefault(values["name"], record.line)
+        checked = self.record(record, check_institution, label, section_line)
+        if checked is None:
+            return None
+        name = checked.values["name"]
+        if name is not None:
+            earlier = self.institution_names.setdefault(name, record.line)
             if earlier != record.line:
                 self.error(record.line, label, f"institution listed twice (first on line {earlier})")
-        return values
+        return checked.values
 
     def program(self, record: Any, index: int, section_line: int) -> Optional[Dict[str, Any]]:
         label = _label(record, "slug", f"programs[{index}]")
-        values = self.fields(record, PROGRAM_FIELDS, label, section_line)
-        if values is None:
+        checked = self.record(record, check_program, label, section_line)
+        if checked is None:
             return None
-        at = partial(_line, record)  # the line of a field, for error messages
+        values, wrong = checked.values, {problem.field for problem in checked.errors}
         slug = values["slug"]
-        if slug is not None and not _SLUG.match(slug):
-            self.error(at("slug"), label, "slug must be lowercase letters and digits joined by hyphens")
-        elif slug in self.slugs:
-            self.error(at("slug"), label, f"slug already used on line {self.slugs[slug]}")
-        elif slug is not None:
-            self.slugs[slug] = record.line
+        if slug is not None and "slug" not in wrong:
+            earlier = self.slugs.setdefault(slug, record.line)
+            if earlier != record.line:
+                self.error(_line(record, "slug"), label, f"slug already used on line {earlier}")
         institution = values["institution"]
         if institution is not None and institution not in self.institution_names:
-            self.error(at("institution"), label, f"unknown institution {institution!r}")
-        for low, high in (("duration_min", "duration_max"), ("credits_min", "credits_max")):
-            if values[low] is not None and values[high] is not None and values[low] > values[high]:
-                self.error(at(low), label, f"{low} {values[low]} is greater than {high} {values[high]}")
-        has_duration = values["duration_min"] is not None or values["duration_max"] is not None
-        if has_duration != (values["duration_unit"] is not None):
-            self.error(at("duration_unit"), label, "a duration needs both a number and a duration_unit")
-        self.check_names(values, label, at("name"), at("aliases"))
-        values["topics"] = [" ".join(topic.lower().split()) for topic in values["topics"]]
-        if len(set(values["topics"])) < len(values["topics"]):
-            self.error(at("topics"), label, "a topic is listed twice")
+            self.error(_line(record, "institution"), label, f"unknown institution {institution!r}")
+        self.check_names(record, values, label)
         return values
 
-    def check_names(self, values: Dict[str, Any], label: str, name_line: int, aliases_line: int) -> None:
+    def check_names(self, record: _Mapping, values: Dict[str, Any], label: str) -> None:
         """Each name and alias must lead to one program only, or lookups by name would be ambiguous."""
-        surfaces = [(values["name"], name_line)] if values["name"] else []
-        surfaces += [(alias, aliases_line) for alias in values["aliases"]]
-        for surface, line in surfaces:
+        surfaces = [("name", values["name"])] if values["name"] else []
+        surfaces += [("aliases", alias) for alias in values["aliases"]]
+        for field_name, surface in surfaces:
             key = normalize_name(surface)
-            owner = self.name_owners.setdefault(key, values["slug"] or label)
             if not key:
-                self.error(line, label, f"{surface!r} has no letters or digits")
-            elif owner != (values["slug"] or label):
-                self.error(line, label, f"{surface!r} is already a name or alias of {owner!r}")
+                continue  # the schema reported it
+            owner = self.name_owners.setdefault(key, values["slug"] or label)
+            if owner != (values["slug"] or label):
+                self.error(_line(record, field_name), label, f"{surface!r} is already a name or alias of {owner!r}")
 
 
 def _label(record: Any, key: str, fallback: str) -> str:
@@ -306,7 +232,7 @@ def load_catalog(session: Session, data: CatalogData, replace: bool = True) -> N
             setattr(institution, key, value)
         session.add(institution)
     for record in data.programs:
-        columns = {key: value for key, value in record.items() if key not in _RELATED}
+        columns = {key: value for key, value in record.items() if key not in RELATED_FIELDS}
         session.add(
             Program(
                 **columns,
@@ -339,7 +265,7 @@ def export_catalog(session: Session) -> Dict[str, List[Dict[str, Any]]]:
         .order_by(Program.id)
     )
     for program in session.scalars(statement):
-        values = {key: _plain(getattr(program, key)) for key in PROGRAM_FIELDS if key not in _RELATED}
+        values = {key: _plain(getattr(program, key)) for key in PROGRAM_FIELDS if key not in RELATED_FIELDS}
         values["institution"] = program.institution.name
         values["aliases"] = [alias.alias for alias in program.aliases]
         values["topics"] = [topic.topic for topic in program.topics]

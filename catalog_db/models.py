@@ -74,6 +74,9 @@ class Program(Base):
     audience = Column(Text)
     summary = Column(Text)
     stacks_into = Column(Text)
+    start_dates = Column(Text)  # when it starts or the next intake, as the institution words it
+    page_url = Column(String(500))  # the program's page on the institution's website
+    how_to_enrol = Column(Text)
 
     institution = relationship("Institution", back_populates="programs")
     aliases = relationship(

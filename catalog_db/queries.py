@@ -13,7 +13,7 @@ from catalog_db.models import Institution, Program, ProgramAlias, ProgramTopic
 from catalog_db.names import normalize_name
 
 # Rough length of each unit in hours: only used to rank programs of different units by duration.
-_HOURS_PER_UNIT = {"hours": 1, "days": 24, "weeks": 168, "months": 730, "years": 8760}
+HOURS_PER_UNIT = {"hours": 1, "days": 24, "weeks": 168, "months": 730, "years": 8760}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class ProgramFacts:
     audience: Optional[str]
     summary: Optional[str]
     stacks_into: Optional[str]
+    start_dates: Optional[str]
+    page_url: Optional[str]
+    how_to_enrol: Optional[str]
     aliases: Tuple[str, ...]
     topics: Tuple[str, ...]
 
@@ -70,6 +73,9 @@ def _facts(program: Program) -> ProgramFacts:
         audience=program.audience,
         summary=program.summary,
         stacks_into=program.stacks_into,
+        start_dates=program.start_dates,
+        page_url=program.page_url,
+        how_to_enrol=program.how_to_enrol,
         aliases=tuple(alias.alias for alias in program.aliases),
         topics=tuple(topic.topic for topic in program.topics),
     )
@@ -163,7 +169,7 @@ def search_programs(
     if order_by == "cost":
         figure = Program.cost_usd
     elif order_by == "duration":
-        figure = case(_HOURS_PER_UNIT, value=Program.duration_unit) * func.coalesce(
+        figure = case(HOURS_PER_UNIT, value=Program.duration_unit) * func.coalesce(
             Program.duration_max, Program.duration_min
         )
     elif order_by is not None:

@@ -3,8 +3,9 @@ import pytest
 from sqlalchemy import create_engine
 
 from bot.actions.catalog_access import catalog_session
-from bot.actions.program_actions import ActionAnswerProgram
+from bot.actions.questions import ActionAnswerQuestion
 from bot.actions.settings import ActionServerSettings
+from bot.understanding.frame import Frame
 from tests.actions_support import responses, run, tracker_for
 
 
@@ -30,7 +31,10 @@ def test_a_locked_catalog_gets_the_catalogs_own_answer(seeded_url):
             writer.exec_driver_sql("BEGIN EXCLUSIVE")
         else:
             writer.exec_driver_sql("LOCK TABLE programs IN ACCESS EXCLUSIVE MODE")
-        messages, events = run(ActionAnswerProgram(), tracker_for("how much is the gen ai course"))
+        tracker = tracker_for("how much is the gen ai course")
+        tracker.latest_message["frame"] = Frame(text="how much is the gen ai course", intent="ask_cost", fact="cost",
+                                                programs=(("introduction-to-generative-ai",),)).as_dict()
+        messages, events = run(ActionAnswerQuestion(), tracker)
         writer.exec_driver_sql("ROLLBACK")
     other.dispose()
     assert responses(messages) == ["utter_catalog_unavailable"] and events == []

@@ -5,9 +5,10 @@ from sqlalchemy import delete, func, select
 
 from catalog_db import queries
 from catalog_db.cli import main
-from catalog_db.engine import make_session
+from catalog_db.engine import get_engine, make_session
 from catalog_db.loader import parse_catalog
 from catalog_db.models import Program
+from tests import catalog_before_migrations as before_migrations
 
 UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/nowhere"
 BROKEN = """\
@@ -20,6 +21,7 @@ programs:
     institution: Marshall University
     cost_usd: -1
     level: doctoral
+    page_url: marshall.edu/broken
 """
 
 
@@ -45,7 +47,9 @@ def test_validate_prints_every_error_as_file_line_record_reason(broken_file, cap
     assert capsys.readouterr().err.splitlines() == [
         f"{broken_file}:8: broken: cost_usd must not be negative, not -1",
         f"{broken_file}:9: broken: level must be one of undergraduate, graduate, not 'doctoral'",
-        "2 problem(s) found; nothing was changed",
+        f"{broken_file}:10: broken: page_url must be a web address starting with http:// or https://, "
+        "not 'marshall.edu/broken'",
+        "3 problem(s) found; nothing was changed",
     ]
 
 
@@ -83,6 +87,23 @@ def test_ensure_loads_the_seed_into_an_empty_database_only(db_url, capsys):
     assert "left as it is" in capsys.readouterr().out
 
 
+def test_upgrade_creates_the_tables_then_finds_them_up_to_date(db_url, capsys):
+    assert main(["upgrade", "--url", db_url]) == 0
+    assert capsys.readouterr().out.startswith("Created the catalog's tables (schema revision ")
+    assert main(["upgrade", "--url", db_url]) == 0
+    assert capsys.readouterr().out.startswith("The catalog's schema is up to date: revision ")
+    assert program_count(db_url) == 0
+
+
+def test_ensure_upgrades_a_catalog_made_before_migrations_and_keeps_its_programs(db_url, capsys):
+    before_migrations.create_catalog(get_engine(db_url, create=True))
+    assert main(["ensure", "--url", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "(its tables were made before migrations)" in out and "The catalog holds 1 programs" in out
+    with make_session(db_url) as session:
+        assert [p.slug for p in queries.search_programs(session)] == [before_migrations.PROGRAM["slug"]]
+
+
 def test_commands_use_catalog_db_url_by_default(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'from-env.sqlite3'}"
     monkeypatch.setenv("CATALOG_DB_URL", url)
@@ -91,7 +112,9 @@ def test_commands_use_catalog_db_url_by_default(tmp_path, monkeypatch):
         assert queries.program_by_slug(session, "introduction-to-generative-ai").cost_usd == 10
 
 
-@pytest.mark.parametrize("command", [["load"], ["export"], ["ensure"], ["build-nlp", "unused-dir"]])
+@pytest.mark.parametrize(
+    "command", [["upgrade"], ["load"], ["export"], ["ensure"], ["build-nlp", "unused-dir"]]
+)
 def test_an_unreachable_database_exits_2_with_a_message(command, capsys):
     assert main([*command, "--url", UNREACHABLE]) == 2
     err = capsys.readouterr().err

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from catalog_db import queries
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db.engine import get_engine, make_session
 from catalog_db.loader import (
     CatalogData,
     InvalidCatalog,
@@ -16,6 +16,7 @@ from catalog_db.loader import (
     load_catalog,
     parse_catalog,
 )
+from catalog_db.migrations import upgrade_schema
 from catalog_db.models import Institution, Program, ProgramAlias, ProgramTopic
 
 HEADER = """\
@@ -49,6 +50,16 @@ def test_the_seed_is_valid(seed):
     assert [i["name"] for i in seed.institutions] == ["WVU Online", "Marshall University"]
     cad = next(p for p in seed.programs if p["slug"] == "introduction-to-cad-and-fusion-360")
     assert cad["credits_min"] is None and cad["aliases"][:2] == ["cad", "fusion 360"]
+
+
+def test_the_seed_says_how_to_enrol_only_where_the_articles_do(seed):
+    enrol = {p["slug"]: p["how_to_enrol"] for p in seed.programs}
+    micro_credentials = [p["slug"] for p in seed.programs if p["kind"] == "micro-credential"]
+    assert len(micro_credentials) == 9
+    assert all("Marshall Skills Exchange" in enrol[slug] for slug in micro_credentials)
+    assert all(text is None for slug, text in enrol.items() if slug not in micro_credentials)
+    # The articles give no start dates and no program pages.
+    assert all(p["start_dates"] is None and p["page_url"] is None for p in seed.programs)
 
 
 def test_a_minimal_program_gets_every_field(tmp_path):
@@ -94,6 +105,43 @@ def test_unknown_kind(tmp_path):
     """)
     reason = "kind must be one of micro-credential, certificate, degree, not 'diploma'"
     assert errors_of(path) == [(6, "odd", reason)]
+
+
+@pytest.mark.parametrize(
+    "page_url",
+    ["www.marshall.edu/mse", "ftp://marshall.edu/mse", "https://", "https://marshall.edu/skills exchange",
+     "https://marshall.edu:port/mse", "mailto:mse@marshall.edu"],
+)
+def test_page_url_must_be_a_web_address(tmp_path, page_url):
+    path = write(tmp_path, f"""\
+        - slug: linked
+          name: Linked
+          kind: micro-credential
+          institution: Marshall University
+          start_dates: Every Monday
+          page_url: "{page_url}"
+    """)
+    reason = f"page_url must be a web address starting with http:// or https://, not {page_url!r}"
+    assert errors_of(path) == [(9, "linked", reason)]
+
+
+@pytest.mark.parametrize(
+    "field, value, reason",
+    [
+        ("start_dates", "''", "start_dates must not be empty"),
+        ("how_to_enrol", "[apply]", "how_to_enrol must be text, not ['apply']"),
+        ("page_url", "42", "page_url must be text, not 42"),
+    ],
+)
+def test_the_enrolment_fields_are_text(tmp_path, field, value, reason):
+    path = write(tmp_path, f"""\
+        - slug: odd
+          name: Odd
+          kind: degree
+          institution: Marshall University
+          {field}: {value}
+    """)
+    assert errors_of(path) == [(8, "odd", reason)]
 
 
 def test_alias_shared_by_two_programs(tmp_path):
@@ -156,8 +204,8 @@ def test_every_error_is_reported_not_just_the_first(tmp_path):
         (13, "programs[1]", "missing required field 'slug'"),
         (15, "programs[1]", "level must be one of undergraduate, graduate, not 'doctoral'"),
         (17, "programs[1]", "financial_aid must be true or false, not 'maybe'"),
-        (18, "first", "slug already used on line 4"),
         (18, "first", "a duration needs both a number and a duration_unit"),
+        (18, "first", "slug already used on line 4"),
         (22, "first", "credits_min must be a whole number, not True"),
         (24, "first", "field 'delivery_format' is given twice"),
     ]
@@ -258,6 +306,35 @@ def test_export_parse_load_round_trip(seeded_url, tmp_path, seed):
         assert export_catalog(session) == exported
 
 
+def test_the_enrolment_fields_go_through_load_export_and_the_queries(db_url, tmp_path):
+    path = write(tmp_path, """\
+        - slug: welding-basics
+          name: Welding Basics
+          kind: micro-credential
+          institution: Marshall University
+          start_dates: A new group starts on the first Monday of each month.
+          page_url: https://www.marshall.edu/welding-basics?from=advisor#enrol
+          how_to_enrol: Register online, then pay the fee.
+          topics: [welding]
+    """)
+    data = parse_catalog(path)
+    upgrade_schema(get_engine(db_url, create=True))
+    with make_session(db_url) as session, session.begin():
+        load_catalog(session, data)
+    with make_session(db_url) as session:
+        program = queries.program_by_slug(session, "welding-basics")
+        exported = export_catalog(session)
+    assert program.start_dates == "A new group starts on the first Monday of each month."
+    assert program.page_url == "https://www.marshall.edu/welding-basics?from=advisor#enrol"
+    assert program.how_to_enrol == "Register online, then pay the fee."
+    (written,) = exported["programs"]
+    assert list(written) == ["slug", "name", "kind", "institution", "start_dates", "page_url", "how_to_enrol",
+                             "topics"]
+    again = tmp_path / "again.yml"
+    again.write_text(dump_catalog(exported), encoding="utf-8")
+    assert parse_catalog(again) == data
+
+
 def test_export_leaves_out_empty_fields(seeded_url):
     with make_session(seeded_url) as session:
         exported = export_catalog(session)
@@ -269,7 +346,7 @@ def test_export_leaves_out_empty_fields(seeded_url):
 
 
 def test_export_of_an_empty_database(db_url):
-    create_schema(get_engine(db_url, create=True))
+    upgrade_schema(get_engine(db_url, create=True))
     with make_session(db_url) as session:
         assert export_catalog(session) == {"institutions": [], "programs": []}
 
