@@ -14,7 +14,7 @@ MODEL := bot/models/advisor.tar.gz
 # rasa-webchat's prebuilt bundle and playwright-core, pinned by the lock file; npm marks an install here.
 WIDGET := channels/website/node_modules/.package-lock.json
 TRAINING_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name '*.yml') \
-	$(wildcard bot/policies/*.py) $(wildcard bot/nlu/*.py)
+	$(wildcard bot/policies/*.py) $(wildcard bot/nlu/*.py) $(wildcard bot/understanding/*.py)
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -66,7 +66,8 @@ $(WIDGET): channels/website/package-lock.json
 /usr/sbin/haproxy:
 	apt-get update -qq && apt-get install -y -qq haproxy
 
-# The catalog database is built from the shipped seed only when it holds no programs.
+# The catalog database's schema is upgraded to the newest migration; the shipped seed is loaded only
+# when it holds no programs.
 catalog: $(INSTALLED)
 	umask 077 && $(BIN)/python -m catalog_db ensure
 

@@ -103,11 +103,11 @@ class Conversations:
             if what < 0.35:
                 topic = FAQ_TOPICS[min(int(rng.paretovariate(1.2)) - 1, len(FAQ_TOPICS) - 1)]
                 guess = rng.random() < 0.05
-                self.turn(sender, at, channel, f"a question about {topic}", f"faq_{topic}", "action_answer_faq",
+                self.turn(sender, at, channel, f"a question about {topic}", f"faq_{topic}", "action_answer_question",
                           [f"utter_faq_{topic}"], confidence=0.45 if guess else 0.97)
             elif what < 0.65:
                 slug = self.slugs[min(int(rng.paretovariate(1.0)) - 1, len(self.slugs) - 1)]
-                self.turn(sender, at, channel, f"how much is {slug}", "ask_program", "action_answer_program",
+                self.turn(sender, at, channel, f"how much is {slug}", "ask_cost", "action_answer_question",
                           ["utter_program_cost"], [("program", slug)])
             elif what < 0.73:
                 text = self.off_topic[min(int(rng.paretovariate(0.8)) - 1, len(self.off_topic) - 1)]

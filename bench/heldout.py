@@ -16,6 +16,7 @@ responses it used (`utter_action` of each bot message), the text, and whether it
 questionnaire or a handoff.
 """
 import csv
+import json
 import random
 import re
 from dataclasses import dataclass, field
@@ -24,8 +25,14 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
+from bot.understanding.facts import FACTS
+
 ROOT = Path(__file__).resolve().parents[1]
 HWU64 = ROOT.parent / "shared" / "data" / "offtopic" / "hwu64.tsv"
+# Another university's course-enquiry bot's phrasings (../shared/data/indomain/README.md).
+OTHER_TEAMS_DIR = ROOT.parent / "shared" / "data" / "indomain"
+OTHER_TEAMS_FILES = ("ugenie_glasgow", "ugenie_glasgow_offdomain", "ugenie_glasgow_unmapped")
+OTHER_TEAMS_SEED = 2026
 HELDOUT_DIR = ROOT / "tests" / "heldout"
 NLU_DIR = ROOT / "bot" / "data"
 
@@ -102,6 +109,34 @@ def seeded_sample(items: Sequence[Any], size: int, seed: int) -> List[Any]:
     return random.Random(seed).sample(list(items), min(size, len(items)))
 
 
+def other_teams_rows(name: str, directory: Path = OTHER_TEAMS_DIR) -> List[Dict[str, Any]]:
+    """Every row of one of the other team's files (`../shared/data/indomain/<name>.jsonl`)."""
+    with (directory / f"{name}.jsonl").open() as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def other_teams_split(rows: Sequence[Dict[str, Any]], seed: int = OTHER_TEAMS_SEED) -> Tuple[List[Dict[str, Any]],
+                                                                                              List[Dict[str, Any]]]:
+    """(learn, measure): each label's rows shuffled with a fixed seed, every second one measured.
+
+    Done once, the same way every time: the learn part may be trained on (bot/data/nlu/other_teams.yml),
+    the measured part never is (tests/test_heldout.py checks).
+    """
+    learn, measure = [], []
+    labels = sorted({row["label"] for row in rows})
+    for label in labels:
+        group = sorted((row for row in rows if row["label"] == label), key=lambda row: row["text"])
+        random.Random(f"{seed}:{label}").shuffle(group)
+        measure.extend(group[0::2])
+        learn.extend(group[1::2])
+    return learn, measure
+
+
+def other_teams_measured() -> List[Dict[str, Any]]:
+    """The measured half of the other team's scored files (in-domain and off-domain questions)."""
+    return [row for name in OTHER_TEAMS_FILES[:2] for row in other_teams_split(other_teams_rows(name))[1]]
+
+
 def heldout_cases(name: str) -> List[Dict[str, Any]]:
     """tests/heldout/<set>/<name>.yml: a list of {text, expect, before?} (off-topic: {text, domain})."""
     return yaml.safe_load((HELDOUT_DIR / f"{name}.yml").read_text())
@@ -116,6 +151,7 @@ class Turn:
 
     responses: List[str] = field(default_factory=list)
     text: str = ""
+    said: Dict[str, str] = field(default_factory=dict)  # each response's own text
     opened_questionnaire: bool = False
     opened_handoff: bool = False
 
@@ -155,6 +191,7 @@ def last_turn(events: Sequence[Dict[str, Any]]) -> Turn:
             name = (event.get("metadata") or {}).get("utter_action")
             if name:
                 turn.responses.append(name)
+                turn.said[name] = event.get("text") or ""
             texts.append(event.get("text") or "")
             texts.extend(str(b.get("title", "")) for b in (event.get("data") or {}).get("buttons") or [])
         elif kind == "active_loop" and event.get("name") == "decision_form":
@@ -184,18 +221,13 @@ class Program:
     topics: Tuple[str, ...]
 
 
-HOURS_PER_UNIT = {"hours": 1, "days": 24, "weeks": 168, "months": 730, "years": 8760}
-FACT_LABELS = {
-    "cost": "price", "duration": "length", "format": "format", "eligibility": "entry requirements",
-    "audience": "intended audience", "credits": "credit count", "stacking": "stacking",
-    "aid": "financial-aid",
-}
 
 
 def load_catalog() -> Dict[str, Program]:
     """The catalog the assistant answers from (CATALOG_DB_URL or var/catalog.sqlite3)."""
     from catalog_db import queries
     from catalog_db.engine import make_session
+    from catalog_db.queries import HOURS_PER_UNIT
 
     with make_session() as session:
         facts = queries.search_programs(session)
@@ -234,8 +266,44 @@ def matches_filters(program: Program, filters: Dict[str, Any]) -> bool:
     )
 
 
-def judge(expect: Dict[str, Any], turn: Turn, catalog: Dict[str, Program]) -> bool:
-    """Whether the reply answers what the expectation says was asked."""
+@dataclass
+class Context:
+    """What the earlier turns of a conversation showed: the last list and the last comparison."""
+
+    listed: List[Program] = field(default_factory=list)
+    compared: List[Program] = field(default_factory=list)
+
+    def after(self, turn: Turn, catalog: Dict[str, Program]) -> "Context":
+        used = set(turn.responses)
+        if "utter_program_comparison" in used:
+            return Context(listed=self.listed, compared=listed_programs(turn.text, catalog))
+        if LIST_RESPONSES & used and listed_programs(turn.text, catalog):
+            return Context(listed=listed_programs(turn.text, catalog), compared=self.compared)
+        return self
+
+    def nth(self, pool: str, position: Any) -> Optional[Program]:
+        programs = self.compared if pool == "compared" else self.listed
+        index = -1 if position == "last" else int(position) - 1
+        return programs[index] if programs and -len(programs) <= index < len(programs) else None
+
+
+def first_program_named(text: str, catalog: Dict[str, Program]) -> Optional[Program]:
+    """The catalog program whose name comes first in a reply ("the cheapest is X ($10)")."""
+    found = [(normalized(text).find(normalized(p.name)), p) for p in catalog.values()]
+    found = [(at, p) for at, p in found if at >= 0]
+    return min(found, key=lambda pair: (pair[0], -len(pair[1].name)))[1] if found else None
+
+
+REFUSALS = frozenset({"utter_out_of_scope", "utter_default"})
+QUESTIONNAIRE_ASKS = frozenset(f"utter_{way}_{slot}" for way in ("ask", "reask", "options") for slot in (
+    "learning_goal", "career_change", "time_available", "obligations", "budget", "education"))
+QUESTIONNAIRE_SLOTS = ("learning_goal", "career_change", "time_available", "obligations", "budget", "education")
+
+
+def judge(expect: Dict[str, Any], turn: Turn, catalog: Dict[str, Program],
+          context: Optional[Context] = None) -> bool:
+    """Whether the reply answers what the expectation says was asked (`context`: earlier turns)."""
+    context = context or Context()
     used = set(turn.responses)
     text = normalized(turn.text)
     if "faq" in expect:
@@ -246,14 +314,18 @@ def judge(expect: Dict[str, Any], turn: Turn, catalog: Dict[str, Program]) -> bo
     if "intent" in expect:
         return bool(INTENT_RESPONSES[expect["intent"]] & used)
     if "fact" in expect:
-        program = catalog[expect["program"]]
+        if "program" in expect:
+            program = catalog[expect["program"]]
+        else:
+            program = context.nth("compared" if "compared" in expect else "listed",
+                                  expect.get("listed", expect.get("compared")))
         fact = expect["fact"]
-        if normalized(program.name) not in text:
+        if program is None or normalized(program.name) not in text:
             return False
         if f"utter_program_{fact}" in used:
             return True
         # Saying the catalog lacks that very figure is right too ("not its length" for a length).
-        return "utter_program_fact_unknown" in used and fact != "overview" and FACT_LABELS[fact] in text
+        return "utter_program_fact_unknown" in used and fact != "overview" and normalized(FACTS[fact].label) in text
     if "compare" in expect:
         return "utter_program_comparison" in used and all(
             normalized(catalog[slug].name) in text for slug in expect["compare"])
@@ -263,23 +335,76 @@ def judge(expect: Dict[str, Any], turn: Turn, catalog: Dict[str, Program]) -> bo
     if "list" in expect:
         if not LIST_RESPONSES & used:
             return False
-        wanted = {p.slug for p in catalog.values() if matches_filters(p, expect["list"] or {})}
+        filters = dict(expect["list"] or {})
+        pool = context.listed if filters.pop("among", None) == "listed" else list(catalog.values())
+        wanted = {p.slug for p in pool if matches_filters(p, filters)}
         shown = {p.slug for p in listed_programs(turn.text, catalog)}
         return shown == wanted or (len(wanted) > len(shown) and shown <= wanted and "more" in text)
     if "superlative" in expect:
         order = expect["superlative"]
         figure = "cost" if order["order"] == "cost" else "hours"
-        pool = [p for p in catalog.values()
+        among = {"listed": context.listed, "compared": context.compared}.get(order.get("among", ""))
+        pool = [p for p in (among if among is not None else catalog.values())
                 if getattr(p, figure) is not None and p.kind == order.get("kind", p.kind)]
-        if not pool:  # the catalog holds no such figure for that kind: saying so is right
+        if not pool:  # the catalog holds no such figure for those: saying so is right
             return "utter_program_list_empty" in used
-        listed = listed_programs(turn.text, catalog)
-        if "utter_program_list" not in used or not listed:
+        if "utter_program_superlative" in used:
+            named = first_program_named(turn.said["utter_program_superlative"], catalog)
+        elif "utter_program_list" in used:
+            named = next(iter(listed_programs(turn.text, catalog)), None)
+        else:
             return False
         pick = max if order["direction"] == "max" else min
         best = getattr(pick(pool, key=lambda p: getattr(p, figure)), figure)
-        return getattr(listed[0], figure) == best
+        return named is not None and getattr(named, figure) == best
+    if "declined" in expect:  # inside the questionnaire the decline is followed by its question again
+        return turn.declined or ("utter_out_of_scope" in used and used - {"utter_out_of_scope"} <= QUESTIONNAIRE_ASKS)
+    if "refer" in expect:
+        return not (REFUSALS & used) and "coach" in text
+    if "asks" in expect:
+        slot = expect["asks"]
+        return bool({f"utter_ask_{slot}", f"utter_reask_{slot}", f"utter_options_{slot}"} & used)
+    if "not_asked_again" in expect:
+        slot = expect["not_asked_again"]
+        return not ({f"utter_ask_{slot}", f"utter_reask_{slot}"} & used)
+    if "recommend" in expect:
+        path = expect["recommend"]
+        return "utter_recommendation" in used and (path == "any" or f"suggestion: a {path}" in text
+                                                   or f"suggestion: an {path}" in text)
     raise ValueError(f"unknown expectation {expect!r}")
+
+
+# What a question of the other team's labels is answered by: a price or "we don't offer that,
+# here is the closest" for a cost question, and so on (../shared/data/indomain/README.md).
+NOT_OFFERED = frozenset({"utter_program_not_found", "utter_program_fact_unknown", "utter_refer_to_coach"})
+FAMILIES: Dict[str, frozenset] = {
+    "cost": frozenset({"utter_program_cost", "utter_faq_compare_cost", "utter_program_overview"}),
+    "duration": frozenset({"utter_program_duration", "utter_faq_compare_time", "utter_program_overview"}),
+    "eligibility": frozenset({"utter_program_eligibility", "utter_faq_eligibility", "utter_faq_cert_levels",
+                              "utter_program_overview"}),
+    "financial_aid": frozenset({"utter_program_aid", "utter_faq_financial_aid"}),
+    "format": frozenset({"utter_program_format", "utter_faq_compare_flexibility", "utter_program_overview"}),
+    "program_list": LIST_RESPONSES | {"utter_program_superlative", "utter_nearest_programs", "utter_catalog_topics"},
+    "handoff": HANDOFF_RESPONSES | {"utter_contact"},
+    "greeting": frozenset({"utter_greet"}),
+    "goodbye": frozenset({"utter_goodbye"}),
+    "thanks": frozenset({"utter_you_are_welcome"}),
+    "off_domain": DECLINE_RESPONSES | NOT_OFFERED,
+}
+ANSWERS_ABOUT_PROGRAMS = frozenset({"cost", "duration", "eligibility", "financial_aid", "format", "program_list"})
+
+
+def answered_in_family(label: str, turn: Turn) -> bool:
+    """The reply is of the kind the question asks for (or says that very thing is not offered)."""
+    used = set(turn.responses)
+    if used & FAMILIES[label]:
+        return True
+    return label in ANSWERS_ABOUT_PROGRAMS and bool(used & NOT_OFFERED)
+
+
+def refused(turn: Turn) -> bool:
+    """"Outside what I can help with" or "could you rephrase?": the question was not taken up."""
+    return bool(REFUSALS & set(turn.responses))
 
 
 def expectations(case: Dict[str, Any]) -> List[Dict[str, Any]]:

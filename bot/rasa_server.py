@@ -8,6 +8,7 @@
   `..`, `?`, `#`); Sanic 21 would leave `rest%3Ame` as it is and find no such conversation.
 - Request bodies are capped at MAX_BODY_BYTES (Sanic's default is 100 MB); the chat channels cap
   theirs lower (channels/limits.py).
+- A message asking several questions is read one question at a time too (bot/question_processor.py).
 - Its logs hold no learner text at INFO: Rasa's structured DEBUG lines (parse data, slots, events)
   stay out, and e-mail addresses and phone numbers are masked in any line (channels/log_privacy.py).
 - A call to the action server gives up after ACTION_TIMEOUT seconds (Rasa's own limit is 5
@@ -72,6 +73,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))  # Sanic reads SANIC_* on creation
 
     import rasa.core.actions.action
+    import rasa.core.agent
     import rasa.core.run
     from rasa.core.lock_store import LOCK_LIFETIME  # TICKET_LOCK_LIFETIME, read by Rasa
     from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS  # MAX_NUMBER_OF_PREDICTIONS, read by Rasa
@@ -86,6 +88,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     # RemoteAction passes this module constant as each call's timeout; Rasa offers no setting.
     rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = args.action_timeout
+    # The agent builds its processor from this name; Rasa offers no setting for it either.
+    from bot.question_processor import QuestionReadingProcessor
+
+    rasa.core.agent.MessageProcessor = QuestionReadingProcessor
 
     log_privacy.configure()
     configure_logging_and_warnings(logging.INFO)

@@ -12,7 +12,7 @@ from channels.conversation_ids import conversation_id
 def tracker_for(
     text: str = "",
     *,
-    intent: str = "ask_program",
+    intent: str = "ask_cost",
     confidence: float = 0.95,
     entities: Optional[List[Dict[str, Any]]] = None,
     slots: Optional[Dict[str, Any]] = None,
@@ -40,10 +40,6 @@ def tracker_for(
         "active_loop": {},
         "latest_action_name": "action_listen",
     })
-
-
-def program_entity(value: str) -> Dict[str, Any]:
-    return {"entity": "program", "value": value, "extractor": "SpacyEntityExtractor"}
 
 
 def run(action: Action, tracker: Tracker, domain: Optional[dict] = None):

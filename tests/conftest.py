@@ -10,8 +10,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.actions.settings import settings
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db.engine import get_engine, make_session
 from catalog_db.loader import SEED_PATH, CatalogData, load_catalog, parse_catalog
+from catalog_db.migrations import upgrade_schema
 
 POSTGRES_URL = os.environ.get("CATALOG_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 
@@ -65,7 +66,7 @@ def seed() -> CatalogData:
 @pytest.fixture
 def seeded_url(db_url, seed) -> str:
     """A database holding the shipped seed, committed."""
-    create_schema(get_engine(db_url, create=True))
+    upgrade_schema(get_engine(db_url, create=True))
     with make_session(db_url) as session, session.begin():
         load_catalog(session, seed)
     return db_url

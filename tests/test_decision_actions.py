@@ -1,8 +1,23 @@
-"""The decision form's validation and the recommendation action, with real trackers and catalog."""
+"""The decision form's validation, its questions and the recommendation, with real trackers and catalog.
+
+The form reads what the reader understood (the frame), as the pipeline gives it: `frame_for`
+builds one the way bot/understanding/reader.py does for these messages.
+"""
+from typing import Optional
+
 import pytest
 from rasa_sdk.events import SlotSet
 
-from bot.actions.decision_actions import FORM_SLOTS, ActionRecommendPath, ValidateDecisionForm
+from bot.actions.decision_actions import (
+    ATTEMPTS_SLOT,
+    FORM_SLOTS,
+    ActionAskBudget,
+    ActionExplainQuestion,
+    ActionRecommendPath,
+    ValidateDecisionForm,
+)
+from bot.understanding import clauses, situation
+from bot.understanding.frame import Frame
 from tests.actions_support import responses, run, tracker_for
 
 DOMAIN = {"forms": {"decision_form": {"required_slots": list(FORM_SLOTS)}}, "slots": {s: {} for s in FORM_SLOTS}}
@@ -13,8 +28,19 @@ def catalog(seeded_url, monkeypatch):
     monkeypatch.setenv("CATALOG_DB_URL", seeded_url)
 
 
-def validate(text, slots=None, intent="inform_situation", confidence=0.9):
-    return run(ValidateDecisionForm(), tracker_for(text, intent=intent, confidence=confidence, slots=slots or {}), DOMAIN)
+def frame_for(text: str, intent: str, slots: dict, goal: Optional[str] = None) -> Frame:
+    found = situation.answers(text, slots.get("requested_slot"))
+    if goal:
+        found["learning_goal"] = goal
+    return Frame(text=text, intent=intent, classified=intent, confidence=0.95, situation=found,
+                 asks=clauses.is_put_as_a_question(text))
+
+
+def validate(text, slots=None, intent="inform_situation", goal=None):
+    slots = slots or {}
+    tracker = tracker_for(text, intent=intent, slots=slots)
+    tracker.latest_message["frame"] = frame_for(text, intent, slots, goal).as_dict()
+    return run(ValidateDecisionForm(), tracker, DOMAIN)
 
 
 def slot_values(events):
@@ -24,7 +50,7 @@ def slot_values(events):
 def test_one_message_answers_everything_needed():
     messages, events = validate(
         "I work full time, have two kids, only a few weeks and about $150, want an AI skill for my job",
-        intent="ask_recommendation")
+        intent="ask_recommendation", goal="ai")
     values = slot_values(events)
     assert values["learning_goal"] == "ai" and values["budget"]["usd"] == 150
     assert values["requested_slot"] is None  # nothing left to ask: education is not needed for a micro-credential
@@ -42,13 +68,23 @@ def test_answer_to_the_question_asked():
     assert slot_values(events)["time_available"] == {"hours_per_week": 3.0, "weeks": None}
 
 
-def test_unclear_answer_is_asked_again_once_then_skipped():
+def test_answers_that_fit_nothing_are_counted_then_taken_as_skip():
     slots = {"requested_slot": "budget", "learning_goal": "ai"}
     messages, events = validate("purple", slots=slots)
-    assert responses(messages) == ["utter_reask_budget"]
-    assert SlotSet("decision_reasked", "budget") in events
-    messages, events = validate("purple", slots={**slots, "decision_reasked": "budget"})
-    assert slot_values(events)["budget"] == "unknown" and responses(messages) == []
+    assert messages == [] and SlotSet(ATTEMPTS_SLOT, {"budget": 1}) in events
+    _, events = validate("purple", slots={**slots, ATTEMPTS_SLOT: {"budget": 1}})
+    assert SlotSet(ATTEMPTS_SLOT, {"budget": 2}) in events and "budget" not in slot_values(events)
+    _, events = validate("purple", slots={**slots, ATTEMPTS_SLOT: {"budget": 2}})
+    assert slot_values(events)["budget"] == "unknown"
+
+
+def test_a_question_is_put_as_the_attempts_call_for_and_never_a_third_time_the_same():
+    def asked(attempts):
+        messages, _ = run(ActionAskBudget(), tracker_for("purple", slots={ATTEMPTS_SLOT: attempts}))
+        return responses(messages)
+    assert asked({}) == ["utter_ask_budget"]
+    assert asked({"budget": 1}) == ["utter_reask_budget"]
+    assert asked({"budget": 2}) == ["utter_options_budget"]
 
 
 def test_skip_is_accepted():
@@ -56,9 +92,19 @@ def test_skip_is_accepted():
     assert slot_values(events)["career_change"] == "unknown"
 
 
-def test_a_question_leaves_the_form():
-    _, events = validate("what is a digital badge?", slots={"requested_slot": "obligations"}, intent="faq_badge", confidence=0.95)
-    assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]
+@pytest.mark.parametrize("text, intent", [
+    ("what is a digital badge?", "faq_badge"),
+    ("is financial aid available for certificates", "ask_aid"),
+    ("how much is Introduction to Generative AI", "ask_cost"),
+    ("never mind", "stop"),
+    ("what's the weather in Paris", "out_of_scope"),
+    ("can I do it in 5 hours a week", "ask_format"),
+    ("ugh i dont even know, why do you need that", "clarify"),
+])
+def test_an_aside_is_left_to_its_own_rule(text, intent):
+    _, events = validate(text, slots={"requested_slot": "obligations"}, intent=intent)
+    # nothing validated: the form is rejected, the aside's rule answers, then the questions go on
+    assert set(slot_values(events)) <= {"requested_slot"}
 
 
 @pytest.mark.parametrize("text, slot", [
@@ -67,23 +113,8 @@ def test_a_question_leaves_the_form():
     ("I have a bachelor's in biology", "education"),
 ])
 def test_a_situation_statement_stays_even_when_taken_for_a_question(text, slot):
-    _, events = validate(text, slots={"requested_slot": "budget", "learning_goal": "ai"}, intent="faq_compare_cost", confidence=0.95)
+    _, events = validate(text, slots={"requested_slot": "budget", "learning_goal": "ai"}, intent="ask_cost")
     assert slot in slot_values(events)
-
-
-@pytest.mark.parametrize("text, slot, intent", [
-    ("is financial aid available for certificates", "obligations", "faq_financial_aid"),
-    ("can I do it in 5 hours a week", "obligations", "faq_compare_time"),
-    ("how much is Introduction to Generative AI", "learning_goal", "ask_program"),
-])
-def test_a_question_without_a_question_mark_still_leaves(text, slot, intent):
-    _, events = validate(text, slots={"requested_slot": slot}, intent=intent, confidence=0.95)
-    assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]
-
-
-def test_stop_leaves_the_form():
-    _, events = validate("never mind", slots={"requested_slot": "budget"}, intent="stop")
-    assert not [e for e in events if e["event"] == "slot" and e["name"] != "requested_slot"]
 
 
 def test_correction_overwrites_and_merges():
@@ -92,29 +123,34 @@ def test_correction_overwrites_and_merges():
     assert slot_values(events)["time_available"] == {"hours_per_week": 10.0, "weeks": 4}
 
 
-def test_recommendation_lists_fitting_programs_and_offers_a_coach():
-    slots = {"learning_goal": "critical thinking", "career_change": "grow",
-             "time_available": {"hours_per_week": 3, "weeks": None}, "obligations": ["family"],
-             "budget": {"usd": 150, "needs_aid": None}, "education": "some_college"}
-    messages, _ = run(ActionRecommendPath(), tracker_for("some college", slots=slots))
-    assert responses(messages) == ["utter_recommendation", "utter_recommendation_programs", "utter_offer_coach"]
-    assert messages[0]["path"] == "a micro-credential"
-    assert "Critical Thinking" in messages[1]["lines"] and "$100" in messages[1]["lines"]
-
-
-def test_recommendation_when_nothing_fits():
-    slots = {"learning_goal": "marine biology", "career_change": "grow", "time_available": {"hours_per_week": 2},
-             "obligations": [], "budget": {"usd": 50}}
-    messages, _ = run(ActionRecommendPath(), tracker_for("none", slots=slots))
-    assert responses(messages) == ["utter_recommendation", "utter_recommendation_no_programs", "utter_offer_coach"]
-
-
 def test_a_bare_none_answers_the_question_asked():
     _, events = validate("none", slots={"requested_slot": "obligations", "learning_goal": "ai"}, intent="deny")
     values = slot_values(events)
     assert values["obligations"] == [] and "education" not in values
 
 
-def test_never_mind_is_not_taken_for_a_subject():
-    _, events = validate("never mind", slots={"requested_slot": "learning_goal"}, intent="stop", confidence=0.5)
-    assert "learning_goal" not in slot_values(events)
+def test_recommendation_lists_fitting_programs_and_leaves_the_coach_offer_to_its_rule():
+    slots = {"learning_goal": "critical thinking", "career_change": "grow",
+             "time_available": {"hours_per_week": 3, "weeks": None}, "obligations": ["family"],
+             "budget": {"usd": 150, "needs_aid": None}, "education": "some_college"}
+    messages, events = run(ActionRecommendPath(), tracker_for("some college", slots=slots))
+    assert responses(messages) == ["utter_recommendation", "utter_recommendation_programs"]
+    assert messages[0]["path"] == "a micro-credential"
+    assert "Critical Thinking" in messages[1]["lines"] and "$100" in messages[1]["lines"]
+    assert SlotSet(ATTEMPTS_SLOT, None) in events
+
+
+def test_recommendation_when_nothing_fits():
+    slots = {"learning_goal": "marine biology", "career_change": "grow", "time_available": {"hours_per_week": 2},
+             "obligations": [], "budget": {"usd": 50}}
+    messages, _ = run(ActionRecommendPath(), tracker_for("none", slots=slots))
+    assert responses(messages) == ["utter_recommendation", "utter_recommendation_no_programs"]
+
+
+def test_a_question_not_followed_is_explained_and_then_put_more_plainly():
+    messages, events = run(ActionExplainQuestion(), tracker_for("what do you mean", intent="clarify",
+                                                                 slots={"requested_slot": "obligations"}))
+    assert responses(messages) == ["utter_why_obligations"]
+    assert slot_values(events)[ATTEMPTS_SLOT] == {"obligations": 1}
+    messages, _ = run(ActionExplainQuestion(), tracker_for("what do you mean", intent="clarify"))
+    assert responses(messages) == ["utter_clarify"]

@@ -6,13 +6,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff_actions import (
     ActionCancelHandoff,
-    ActionFallback,
     ActionHandoff,
     ActionRelayToCoach,
     ValidateCallbackForm,
 )
 from catalog_db.engine import get_engine, make_session
-from handoff_db import handoffs
+from handoff_db import desk_access, handoffs
 from handoff_db.schema import create_schema
 from tests.actions_support import responses, run, tracker_for
 
@@ -42,11 +41,11 @@ def test_handoff_is_stored_before_the_learner_is_told(store):
     assert {"event": "slot", "name": "handoff_active", "value": True, "timestamp": None} in events
 
 
-def test_learner_message_goes_to_the_coach_quietly(store):
+def test_learner_message_goes_to_the_coach_with_a_short_acknowledgement(store):
     run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
     messages, events = run(ActionRelayToCoach(), tracker_for("can I get financial aid?", channel="socketio"))
-    assert messages == []
-    assert events, "a quiet relay still leaves an event, or ReplyGuardPolicy would apologise"
+    assert responses(messages) == ["utter_sent_to_coach"]
+    assert events
     with make_session(store) as session:
         texts = [m.text for m in handoffs.messages(session, handoff_for(store).id)]
     assert texts[-1] == "can I get financial aid?"
@@ -57,7 +56,7 @@ def test_on_a_channel_the_desk_pushes_to_the_relay_leaves_coach_replies_to_the_d
     with make_session(store) as session, session.begin():
         handoffs.add_message(session, handoff_for(store).id, "coach", "Hi, I'm Sam.", author="sam")
     messages, _ = run(ActionRelayToCoach(), tracker_for("still there?", channel="telegram"))
-    assert messages == []
+    assert responses(messages) == ["utter_sent_to_coach"]  # the reply itself is the desk's to send
     with make_session(store) as session:
         assert [m.text for m in handoffs.lines_to_send(session, "telegram:learner-1")] == ["Hi, I'm Sam."]
 
@@ -67,63 +66,18 @@ def test_rest_learners_get_coach_replies_and_the_close_with_their_next_message(s
     with make_session(store) as session, session.begin():
         handoffs.add_message(session, handoff_for(store).id, "coach", "Hello from a coach", author="sam")
     messages, _ = run(ActionRelayToCoach(), tracker_for("still there?"))
-    assert [m["text"] for m in messages] == ["Hello from a coach"]
+    assert [(m["response"], m.get("text")) for m in messages] == [("utter_coach_message", "Hello from a coach"),
+                                                                  ("utter_sent_to_coach", None)]
     with make_session(store) as session, session.begin():
         handoff = handoff_for(store).id
         handoffs.add_message(session, handoff, "coach", "Goodbye!", author="sam")
-        handoffs.close_handoff(session, handoff, "sam")
+        handoffs.close_handoff(session, handoff, "sam", "answered")
     messages, events = run(ActionRelayToCoach(), tracker_for("thanks"))
     assert [(m["response"], m.get("text")) for m in messages] == [("utter_coach_message", "Goodbye!"),
                                                                   ("utter_handoff_ended", None)]
     assert {"event": "slot", "name": "handoff_active", "value": False, "timestamp": None} in events
     with make_session(store) as session:
         assert handoffs.lines_to_send(session, "rest:learner-1") == []
-
-
-def unsure(best_guess: str) -> dict:
-    return {"intent": {"name": "nlu_fallback", "confidence": 0.4},
-            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}, {"name": best_guess, "confidence": 0.3}]}
-
-
-def fallback_tracker(count: int, best_guesses=("ask_program",), earlier_reply="utter_default"):
-    """`count` messages in a row the classifier was unsure of, the last one the newest; each
-    earlier one got `earlier_reply`."""
-    guesses = [best_guesses[i % len(best_guesses)] for i in range(count)]
-    events = []
-    for guess in guesses:
-        if events:
-            events.append({"event": "bot", "text": "...", "metadata": {"utter_action": earlier_reply}})
-        events.append({"event": "user", "text": "blorp", "input_channel": "rest", "timestamp": 1_700_000_000,
-                       "parse_data": unsure(guess)})
-    tracker = tracker_for("blorp", intent="nlu_fallback", events=events)
-    tracker.latest_message = events[-1]["parse_data"]
-    return tracker
-
-
-def test_first_misunderstanding_asks_to_rephrase(store):
-    messages, events = run(ActionFallback(), fallback_tracker(1))
-    assert responses(messages) == ["utter_default"] and events == []
-    assert handoff_for(store) is None
-
-
-def test_second_misunderstanding_in_a_row_offers_a_coach_and_pages_nobody(store):
-    messages, events = run(ActionFallback(), fallback_tracker(2))
-    assert responses(messages) == ["utter_offer_coach_after_misunderstanding"] and events == []
-    assert handoff_for(store) is None
-
-
-def test_an_unsure_message_most_likely_off_topic_is_declined_and_is_no_misunderstanding(store):
-    messages, _ = run(ActionFallback(), fallback_tracker(1, ["out_of_scope"]))
-    assert responses(messages) == ["utter_out_of_scope"]
-    # off-topic chatter between two misunderstandings breaks the run: no coach offer
-    messages, _ = run(ActionFallback(), fallback_tracker(3, ["faq_badge", "out_of_scope", "ask_program"]))
-    assert responses(messages) == ["utter_default"]
-    assert handoff_for(store) is None
-
-
-def test_an_unsure_message_that_still_got_an_answer_is_no_misunderstanding(store):
-    messages, _ = run(ActionFallback(), fallback_tracker(2, earlier_reply="utter_program_overview"))
-    assert responses(messages) == ["utter_default"]
 
 
 def offered(offer: str, answer_intent: str = "affirm"):
@@ -174,3 +128,43 @@ def test_messages_a_failed_relay_left_behind_reach_the_desk_with_the_next_one(st
     with make_session(store) as session:
         texts = [m.text for m in handoffs.messages(session, handoff_for(store).id) if m.role == "learner"]
     assert texts == ["talk to a human", "are you there?", "hello?"]
+
+
+def said(text: str, response: str = None) -> list:
+    """A learner message and, when `response` is given, the assistant's answer to it (Rasa's events)."""
+    events = [{"event": "user", "text": text, "timestamp": 1.0}]
+    if response:
+        events.append({"event": "bot", "text": "…", "metadata": {"utter_action": response}, "timestamp": 1.0})
+    return events
+
+
+def test_only_every_few_learner_messages_to_a_coach_are_acknowledged(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
+    history = said("talk to a human", "utter_handoff_started")
+    heard = []
+    for text in ("one", "two", "three", "four", "five"):
+        history += said(text)
+        messages, _ = run(ActionRelayToCoach(), tracker_for(text, channel="socketio", events=history))
+        heard.append(responses(messages))
+        if messages:
+            history += said("", "utter_sent_to_coach")[1:]
+    assert heard == [["utter_sent_to_coach"], [], [], ["utter_sent_to_coach"], []]
+
+
+def test_a_message_right_after_the_coach_spoke_needs_no_acknowledgement(store):
+    run(ActionHandoff(), tracker_for("talk to a human", channel="socketio"))
+    history = said("talk to a human", "utter_handoff_started") + said("one", "utter_sent_to_coach")
+    history += [{"event": "bot", "text": "Sam (admissions coach): Hello", "metadata": {"utter_action": "utter_coach_message"}}]
+    messages, _ = run(ActionRelayToCoach(), tracker_for("hi Sam", channel="socketio", events=history + said("hi Sam")))
+    assert messages == []
+
+
+def test_rest_learners_hear_that_a_coach_joined_by_the_coachs_display_name(store):
+    run(ActionHandoff(), tracker_for("talk to a human"))
+    with make_session(store) as session, session.begin():
+        desk_access.create_coach(session, "sam", "a long enough password", display_name="Sam Rivera")
+        handoffs.claim_handoff(session, handoff_for(store).id, "sam")
+        handoffs.add_message(session, handoff_for(store).id, "coach", "Hello!", author="sam")
+    messages, _ = run(ActionRelayToCoach(), tracker_for("hi"))
+    assert [(m["response"], m["coach"]) for m in messages[:2]] == [("utter_coach_joined", "Sam Rivera"),
+                                                                   ("utter_coach_message", "Sam Rivera")]

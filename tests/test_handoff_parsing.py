@@ -1,7 +1,7 @@
-"""Pure parts of the handoff: contacts, transcript, repeated misunderstandings."""
+"""Pure parts of the handoff: contacts, transcript, cancelling."""
 import pytest
 
-from bot.actions.handoff_actions import consecutive_fallbacks, parse_contact, transcript, wants_to_cancel
+from bot.actions.handoff_actions import parse_contact, transcript, wants_to_cancel
 from tests.actions_support import tracker_for
 
 
@@ -25,20 +25,6 @@ def test_transcript_keeps_learner_and_bot_lines_in_order():
     assert [(role, text) for role, text, _ in lines] == [
         ("learner", "hi"), ("bot", "Hello!"), ("learner", "talk to a human")]
     assert lines[0][2].year == 2023
-
-
-def test_consecutive_fallbacks_counts_only_the_latest_run():
-    def user(intent):
-        return {"event": "user", "text": "x", "parse_data": {"intent": {"name": intent}}}
-    def bot(response):
-        return {"event": "bot", "text": "x", "metadata": {"utter_action": response}}
-    tracker = tracker_for("x", events=[user("nlu_fallback"), bot("utter_default"), user("greet"), bot("utter_greet"),
-                                       user("nlu_fallback"), bot("utter_default"), user("nlu_fallback")])
-    assert consecutive_fallbacks(tracker) == 2
-    # An earlier unsure message that still got an answer (a program named in it) was understood.
-    answered = tracker_for("x", events=[user("nlu_fallback"), bot("utter_program_cost"), user("nlu_fallback")])
-    assert consecutive_fallbacks(answered) == 1
-    assert consecutive_fallbacks(tracker_for("x", events=[user("greet")])) == 0
 
 
 def test_cancel_words():

@@ -4,16 +4,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.policies.coach_offer import CoachOfferPolicy
 from bot.policies.handoff import HandoffPolicy
 from bot.policies.message_limit import MessageLimitPolicy
-from bot.policies.relevance import RelevancePolicy
 from bot.policies.reply_guard import ReplyGuardPolicy, custom_action_failed_silently
 
 DOMAIN = Domain.from_dict({
-    "intents": ["ask_program", "affirm", "deny", "message_too_long", "ask_recommendation", "human_handoff"],
+    "intents": ["ask_cost", "affirm", "deny", "message_too_long", "ask_recommendation", "human_handoff"],
     "slots": {"handoff_active": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}},
-    "actions": ["action_answer_program", "action_relay_to_coach", "action_handoff"],
+    "actions": ["action_answer_question", "action_relay_to_coach", "action_handoff"],
     "responses": {"utter_technical_problem": [{"text": "sorry"}], "utter_anything_else": [{"text": "else?"}],
                   "utter_handoff_message_kept": [{"text": "kept"}], "utter_message_too_long": [{"text": "shorter"}],
                   "utter_out_of_scope": [{"text": "not mine"}]},
@@ -36,13 +34,13 @@ class _Context:
 
 
 def test_failed_custom_action_is_detected():
-    failed = tracker(UserUttered("how much?", input_channel="rest"), ActionExecuted("action_answer_program"))
+    failed = tracker(UserUttered("how much?", input_channel="rest"), ActionExecuted("action_answer_question"))
     assert custom_action_failed_silently(failed)
     assert predicted(ReplyGuardPolicy, failed) == "utter_technical_problem"
 
 
 def test_action_that_answered_is_left_alone():
-    answered = tracker(UserUttered("how much?", input_channel="rest"), ActionExecuted("action_answer_program"), BotUttered("$10"))
+    answered = tracker(UserUttered("how much?", input_channel="rest"), ActionExecuted("action_answer_question"), BotUttered("$10"))
     assert not custom_action_failed_silently(answered)
     assert predicted(ReplyGuardPolicy, answered) is None
 
@@ -53,7 +51,7 @@ def test_quiet_action_that_left_an_event_is_left_alone():
 
 
 def test_story_replay_is_not_a_failure():
-    replayed = tracker(UserUttered("how much?"), ActionExecuted("action_answer_program"))
+    replayed = tracker(UserUttered("how much?"), ActionExecuted("action_answer_question"))
     assert not custom_action_failed_silently(replayed)
 
 
@@ -102,48 +100,3 @@ def test_an_over_long_message_is_answered_please_shorten_even_during_a_handoff_o
                        ActionExecuted("utter_message_too_long"), BotUttered("shorter"))
     assert predicted(MessageLimitPolicy, answered) == "action_listen"
     assert predicted(MessageLimitPolicy, tracker(UserUttered("how much?", input_channel="rest"))) is None
-
-
-def answering(offer, intent, *after):
-    """A learner answering with `intent` right after the assistant said `offer`."""
-    return tracker(UserUttered("blorp", input_channel="rest"), ActionExecuted("action_fallback"),
-                   BotUttered("want a coach?", metadata={"utter_action": offer}), ActionExecuted("action_listen"),
-                   UserUttered("yes", intent={"name": intent, "confidence": 0.9}, input_channel="rest"), *after)
-
-
-def test_yes_to_a_coach_offer_hands_off_and_then_listens():
-    assert predicted(CoachOfferPolicy, answering("utter_offer_coach_after_misunderstanding", "affirm")) == "action_handoff"
-    handed_off = answering("utter_offer_coach", "affirm", ActionExecuted("action_handoff"), BotUttered("a coach has it"))
-    assert predicted(CoachOfferPolicy, handed_off) == "action_listen"
-
-
-def test_no_to_a_coach_offer_asks_what_else():
-    assert predicted(CoachOfferPolicy, answering("utter_offer_coach", "deny")) == "utter_anything_else"
-
-
-def test_yes_to_anything_else_pages_nobody():
-    assert predicted(CoachOfferPolicy, answering("utter_default", "affirm")) is None
-    assert predicted(CoachOfferPolicy, tracker(UserUttered("yes", intent={"name": "affirm"}))) is None
-
-
-def said(text: str, intent: str) -> UserUttered:
-    return UserUttered(text, {"name": intent, "confidence": 0.9}, input_channel="rest")
-
-
-def test_a_domain_intent_off_the_subject_is_declined_and_the_decline_ends_the_turn():
-    assert predicted(RelevancePolicy, tracker(said("recommend a good romantic comedy", "ask_recommendation"))) \
-        == "utter_out_of_scope"
-    assert predicted(RelevancePolicy, tracker(said("do I need shots before flying abroad", "human_handoff"))) \
-        == "utter_out_of_scope"
-    declined = tracker(said("recommend a good romantic comedy", "ask_recommendation"), ActionExecuted("utter_out_of_scope"))
-    assert predicted(RelevancePolicy, declined) == "action_listen"
-
-
-def test_messages_about_the_subject_buttons_forms_and_handoffs_are_left_to_the_others():
-    assert predicted(RelevancePolicy, tracker(said("which path suits me", "ask_recommendation"))) is None
-    assert predicted(RelevancePolicy, tracker(said("can a coach call me?", "human_handoff"))) is None
-    assert predicted(RelevancePolicy, tracker(said("/human_handoff", "human_handoff"))) is None
-    in_form = tracker(ActiveLoop("decision_form"), said("recommend a movie", "ask_recommendation"))
-    assert predicted(RelevancePolicy, in_form) is None
-    handed = tracker(SlotSet("handoff_active", True), said("recommend a movie", "ask_recommendation"))
-    assert predicted(RelevancePolicy, handed) is None

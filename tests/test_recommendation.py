@@ -8,6 +8,7 @@ from bot.actions.recommendation import (
     UNDERGRAD_CERT,
     Situation,
     choose_path,
+    leans,
     matching_programs,
     needs_education,
     recommend,
@@ -31,6 +32,9 @@ def programs(seeded_session):
         (Situation(career_change=True, hours_per_week=12, education="bachelor"), GRAD_CERT, ["new field"]),
         (Situation(career_change=True, education="some_college"), UNDERGRAD_CERT, ["new field"]),
         (Situation(degree_required=True), DEGREE, ["requires a degree"]),
+        (Situation(career_change=True, hours_per_week=30, weeks=208, needs_aid=True, education="high_school"), DEGREE,
+         ["30 hours", "4 years", "financial aid"]),
+        (Situation(hours_per_week=30, weeks=208, budget_usd=200, needs_aid=False), MICRO, ["$200"]),
         (Situation(), MICRO, ["quickest"]),
         (Situation(career_change=True, weeks=4, budget_usd=100), MICRO, ["4 weeks", "$100"]),
     ],
@@ -75,3 +79,8 @@ def test_slots_with_skipped_answers():
         "learning_goal": "unknown", "career_change": "change", "time_available": {"hours_per_week": 5, "weeks": None},
         "obligations": ["work"], "budget": "unknown", "education": "bachelor"})
     assert situation == Situation(career_change=True, hours_per_week=5, obligations=("work",), education="bachelor")
+
+
+def test_a_school_level_alone_leans_nowhere_yet():
+    assert not leans(Situation(education="high_school"))
+    assert leans(Situation(hours_per_week=3)) and leans(Situation(degree_required=True))

@@ -1,6 +1,14 @@
-"""The "which path suits me?" conversation: the decision form's validation and the recommendation."""
+"""The "which path suits me?" conversation: the decision form's validation and the recommendation.
+
+The learner's answers come read from the frame (bot/understanding/reader.py reads every message
+against the question asked as well as for anything else it tells), so one long message can fill
+several answers, and a later one can correct them. A question is asked by its `action_ask_<slot>`:
+the first time as it is, after an answer that fit nothing in other words, after a second such
+answer as its options on buttons beside "skip" and "talk to a coach"; a third is taken as "skip".
+No question is asked a third time.
+"""
 import logging
-import re
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -10,28 +18,37 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions import presenting
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
-from bot.actions.intents import is_faq
 from bot.actions.recommendation import (
     Situation,
     choose_path,
+    leans,
     needs_education,
     recommend,
     situation_from_slots,
     with_article,
 )
-from bot.actions.situation import UNKNOWN, is_skip, is_stop, read_answer, read_situation
+from bot.understanding.frame import Frame
+from bot.understanding.intents import (
+    CLARIFY,
+    CONTACT_INFO,
+    HUMAN_HANDOFF,
+    NON_ENGLISH,
+    OUT_OF_SCOPE,
+    STOP,
+    is_question,
+)
+from bot.understanding.situation import UNKNOWN
 from catalog_db import queries
 
 logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ("learning_goal", "career_change", "time_available", "obligations", "budget", "education")
-# A confident message of one of these kinds, or a general question, that answers nothing leaves
-# the form: the learner gets their question answered (or the form stops) and can pick the
-# questions up later.
-LEAVING_INTENTS = frozenset(
-    {"ask_program", "list_programs", "compare_programs", "contact_info", "human_handoff",
-     "out_of_scope", "bot_challenge", "goodbye", "stop", "non_english"})
-LEAVING_CONFIDENCE = 0.75
+ATTEMPTS_SLOT = "decision_attempts"  # per question, how many answers fitted none of its options
+# How a question is put after that many answers that fit none of its options; one more is "skip".
+ASKING = ("utter_ask_{}", "utter_reask_{}", "utter_options_{}")
+# A message that answers nothing asked and is one of these goes to its own rule (bot/data/rules/
+# questionnaire.yml): it is answered, and the questions go on where they were.
+ASIDES = frozenset({STOP, HUMAN_HANDOFF, CONTACT_INFO, NON_ENGLISH, CLARIFY, "bot_challenge"})
 
 
 def merge(old: Any, new: Any) -> Any:
@@ -41,52 +58,30 @@ def merge(old: Any, new: Any) -> Any:
     return new
 
 
-# Chat questions often come without a question mark ("is aid available for certificates").
-QUESTION = re.compile(
-    r"\?|^\s*(?:what|how|which|who|whom|why|when|where|is|are|am|can|could|do|does|did|will|would|should|"
-    r"tell me|explain|compare|list|show me)\b", re.IGNORECASE)
-
-
-def leaves_form(tracker: Tracker, text: str, topics: List[str], found: Dict[str, Any]) -> bool:
-    """A stop word, or a confident question that does not answer the question asked.
-
-    `found` is what `read_situation` read in the message. The classifier may take an answer for a
-    question ("I have two kids and work full time" reads a lot like the FAQ about time), so a
-    statement about the learner's time, family, money or schooling stays in the form whatever
-    the intent. A subject alone does not count: questions about programs name subjects too.
-    """
-    if is_stop(text):
-        return True
-    intent = tracker.latest_message.get("intent", {})
-    leaving = intent.get("name") in LEAVING_INTENTS or is_faq(intent.get("name"))
-    confident = leaving and intent.get("confidence", 0) >= LEAVING_CONFIDENCE
-    if not confident:
+def is_aside(frame: Frame, requested: str) -> bool:
+    """A message that is not an answer: "stop", a request for a person, chatter we decline, a
+    question ("is financial aid available for certificates?" mentions aid but asks). A statement
+    of the learner's situation is an answer whatever the classifier took it for ("I have two
+    kids and work full time"), and so is anything that answers the question asked."""
+    if frame.intent in (STOP, HUMAN_HANDOFF, CLARIFY):
+        return True  # "I don't know, why do you need that?" asks why before it answers
+    if requested in frame.situation:
         return False
-    asks = bool(QUESTION.search(text))
-    if not asks and any(slot != "learning_goal" for slot in found):
-        return False
-    # A confident question ("how much is the AI course") leaves even if it mentions a subject.
-    return asks or read_answer(tracker.get_slot("requested_slot"), text, topics) is None
-
-
-def catalog_topics() -> List[str]:
-    """The catalog's topics, or none when it is down: the form keeps working without them."""
-    try:
-        with catalog_session() as session:
-            return queries.known_topics(session)
-    except CatalogUnavailable:
-        return []
+    if frame.intent == OUT_OF_SCOPE:
+        return frame.asks  # "what's the weather?" is an aside; a statement we cannot read is an answer that fits nothing
+    return (not frame.situation and frame.intent in ASIDES) or (
+        is_question(frame.intent) and (frame.asks or not frame.situation))
 
 
 class ValidateDecisionForm(FormValidationAction):
-    """Reads every answer the learner gives, in any order and several at once."""
+    """Takes every answer the frame holds, in any order and several at once."""
 
     def name(self) -> str:
         return "validate_decision_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        # The parsers both read and check each answer, so reading is the whole validation;
-        # the SDK's per-slot validate_ step would only drop the re-ask marker.
+        # Reading is the whole validation (the reader checks every answer it reads); the SDK's
+        # per-slot validate_ steps would only drop the re-ask marker.
         events = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
@@ -101,35 +96,94 @@ class ValidateDecisionForm(FormValidationAction):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        requested = tracker.get_slot("requested_slot")
-        topics = catalog_topics()
-        found = read_situation(text, topics)
-        if requested and leaves_form(tracker, text, topics, found):
-            return []  # nothing validated: the form is rejected and the rules take over
+        frame = Frame.of(tracker.latest_message)
+        requested: Optional[str] = tracker.get_slot("requested_slot")
+        found = dict(frame.situation)
+        if requested and is_aside(frame, requested):
+            return []  # nothing validated: the form is rejected and the aside's rule answers it
+        events: List[EventType] = []
         if requested and requested not in found:
-            answer = UNKNOWN if is_skip(text) else read_answer(requested, text, topics)
-            if answer is not None:
-                found[requested] = answer
-            elif found:
-                pass  # the learner told us something else (a correction); ask this question again
-            elif tracker.get_slot("decision_reasked") == requested:
-                found[requested] = UNKNOWN  # asked twice already: move on rather than loop
-            else:
-                dispatcher.utter_message(response=f"utter_reask_{requested}")
-                return [SlotSet("decision_reasked", requested)]
+            events += self._unfitting_answer(tracker, requested, found)
         if not requested and not any(tracker.get_slot(slot) for slot in FORM_SLOTS):
             self._introduce(dispatcher, tracker, found)
-        return [SlotSet(slot, merge(tracker.get_slot(slot), value)) for slot, value in found.items()]
+        return events + [SlotSet(slot, merge(tracker.get_slot(slot), value)) for slot, value in found.items()]
+
+    @staticmethod
+    def _unfitting_answer(tracker: Tracker, requested: str, found: Dict[str, Any]) -> List[EventType]:
+        """Count it; after as many as there are ways of asking, take it as "skip"."""
+        attempts = dict(tracker.get_slot(ATTEMPTS_SLOT) or {})
+        attempts[requested] = attempts.get(requested, 0) + 1
+        if attempts[requested] >= len(ASKING):
+            found[requested] = UNKNOWN
+        return [SlotSet(ATTEMPTS_SLOT, attempts)]
 
     @staticmethod
     def _introduce(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dict[str, Any]) -> None:
         """Open the form: say where things lean when the first message already told us something."""
-        if found:
-            path, _ = choose_path(situation_from_slots({**tracker.slots, **found}))
+        situation = situation_from_slots({**tracker.slots, **found})
+        if leans(situation):
+            path, _ = choose_path(situation)
             dispatcher.utter_message(response="utter_decision_early_lean", path=with_article(path))
         else:
             dispatcher.utter_message(response="utter_decision_intro")
+
+
+class ActionExplainQuestion(Action):
+    """Why the question open is asked; the form then asks it again in its plainer words."""
+
+    def name(self) -> str:
+        return "action_explain_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        if slot not in FORM_SLOTS:
+            dispatcher.utter_message(response="utter_clarify")
+            return []
+        dispatcher.utter_message(response=f"utter_why_{slot}")
+        attempts = dict(tracker.get_slot(ATTEMPTS_SLOT) or {})
+        attempts[slot] = max(attempts.get(slot, 0), 1)
+        return [SlotSet(ATTEMPTS_SLOT, attempts)]
+
+
+class AskQuestion(Action, ABC):
+    """Asks one question of the decision form, put as its unfitting answers so far call for."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The form's slot the question fills (a class attribute in each subclass)."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        attempts = (tracker.get_slot(ATTEMPTS_SLOT) or {}).get(self.slot, 0)
+        dispatcher.utter_message(response=ASKING[min(attempts, len(ASKING) - 1)].format(self.slot))
+        return []
+
+
+class ActionAskLearningGoal(AskQuestion):
+    slot = "learning_goal"
+
+
+class ActionAskCareerChange(AskQuestion):
+    slot = "career_change"
+
+
+class ActionAskTimeAvailable(AskQuestion):
+    slot = "time_available"
+
+
+class ActionAskObligations(AskQuestion):
+    slot = "obligations"
+
+
+class ActionAskBudget(AskQuestion):
+    slot = "budget"
+
+
+class ActionAskEducation(AskQuestion):
+    slot = "education"
 
 
 def describe_situation(situation: Situation) -> str:
@@ -144,7 +198,7 @@ def describe_situation(situation: Situation) -> str:
 
 
 class ActionRecommendPath(Action):
-    """Recommends a path with reasons and trade-offs, lists fitting programs and offers a coach."""
+    """Recommends a path with reasons and trade-offs and lists fitting programs; a rule then offers a coach."""
 
     def name(self) -> str:
         return "action_recommend_path"
@@ -175,5 +229,4 @@ class ActionRecommendPath(Action):
             dispatcher.utter_message(
                 response="utter_recommendation_no_programs", path=with_article(advice.path), criteria=describe_situation(situation)
             )
-        dispatcher.utter_message(response="utter_offer_coach")
-        return [SlotSet("decision_reasked", None)]
+        return [SlotSet(ATTEMPTS_SLOT, None)]

@@ -10,7 +10,7 @@ message, here.
 import logging
 import re
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -21,15 +21,14 @@ from sqlalchemy.orm import Session
 
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.actions.coaching_hours import describe_reopening
-from bot.actions.program_actions import answer_if_about_a_program
-from bot.actions.recommendation import situation_from_slots
+from bot.actions.handoff_summary import build_summary
 from bot.actions.settings import settings
-from bot.actions.situation import is_stop
+from bot.understanding.situation import is_stop
 from catalog_db import queries
 from catalog_db.engine import get_engine
 from channels.conversation_ids import can_push, channel_of, for_log
 from channels.limits import TOO_LONG_MESSAGE
-from handoff_db import handoffs
+from handoff_db import desk_access, handoffs
 from handoff_db.schema import ensure_schema
 
 logger = logging.getLogger(__name__)
@@ -44,14 +43,8 @@ def handoff_session() -> Session:
 
 
 def transcript(tracker: Tracker) -> List[Tuple[str, str, datetime]]:
-    """Every learner and assistant message so far, with its time."""
-    lines = []
-    for event in tracker.events:
-        role = {"user": "learner", "bot": "bot"}.get(event.get("event"))
-        if role and event.get("text"):
-            at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
-            lines.append((role, event["text"], at))
-    return lines
+    """Every learner and assistant message so far, with its time, as the learner saw them."""
+    return handoffs.conversation_lines(tracker.events)
 
 
 def is_pull_only(tracker: Tracker) -> bool:
@@ -61,31 +54,19 @@ def is_pull_only(tracker: Tracker) -> bool:
     return not can_push(channel_of(tracker.sender_id))
 
 
+def program_names(slugs: Sequence[str]) -> Dict[str, str]:
+    """The catalog's names of these programs; none when the catalog cannot be read (the slugs still say which)."""
+    try:
+        with catalog_session() as session:
+            found = (queries.program_by_slug(session, slug) for slug in dict.fromkeys(slugs))
+            return {program.slug: program.name for program in found if program}
+    except CatalogUnavailable:
+        return {}
+
+
 def summary(tracker: Tracker) -> Dict[str, Any]:
-    """What the assistant learned, for the coach: program of interest and the decision answers."""
-    found: Dict[str, Any] = {}
-    slug = tracker.get_slot("program")
-    if slug:
-        try:
-            with catalog_session() as session:
-                program = queries.program_by_slug(session, slug)
-            found["program of interest"] = program.name if program else slug
-        except CatalogUnavailable:  # the slug still says which program
-            found["program of interest"] = slug
-    situation = situation_from_slots(tracker.slots)
-    for label, value in (
-        ("wants to learn", situation.goal),
-        ("changing field", situation.career_change),
-        ("hours a week", situation.hours_per_week),
-        ("needs the skill within (weeks)", situation.weeks),
-        ("commitments", ", ".join(situation.obligations) or None),
-        ("budget (USD)", situation.budget_usd),
-        ("needs financial aid", situation.needs_aid),
-        ("education", situation.education),
-    ):
-        if value is not None:
-            found[label] = value
-    return found
+    """What the assistant learned, for the coach (bot/actions/handoff_summary.py)."""
+    return build_summary(tracker.events, tracker.slots, program_names)
 
 
 # Why a learner reached a coach, by the offer they accepted (CoachOfferPolicy); else they asked.
@@ -117,6 +98,7 @@ def handoff_reason(tracker: Tracker) -> str:
 
 def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Stores the handoff with the whole transcript, then tells the learner what happens next."""
+    handoff_summary = summary(tracker)  # the catalog is read before the handoff's transaction starts
     try:
         with handoff_session() as session, session.begin():
             handoffs.open_handoff(
@@ -124,7 +106,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
                 sender_id=tracker.sender_id,
                 channel=channel_of(tracker.sender_id) or "unknown",
                 reason=handoff_reason(tracker),
-                summary=summary(tracker),
+                summary=handoff_summary,
                 transcript=transcript(tracker),
             )
     except SQLAlchemyError as error:
@@ -153,13 +135,38 @@ class ActionHandoff(Action):
         return hand_off(dispatcher, tracker)
 
 
+# What the learner hears of each kind of line the desk has for them (a close is said by the relay itself).
+PENDING_RESPONSES = {"coach": "utter_coach_message", "joined": "utter_coach_joined", "reopened": "utter_handoff_reopened"}
+
+
 def relay_pending_coach_messages(dispatcher: CollectingDispatcher, session: Session, sender_id: str) -> None:
-    """On a channel that cannot be pushed to: the coach replies not shown yet, in order, with this turn."""
+    """On a channel that cannot be pushed to: the coach's lines not shown yet, in order, with this turn."""
     pending = handoffs.lines_to_send(session, sender_id)
     for message in pending:
-        if message.role == "coach":
-            dispatcher.utter_message(response="utter_coach_message", coach=message.author or "Coach", text=message.text)
-    handoffs.mark_delivered(session, [message.id for message in pending])  # a close line: said below, if at all
+        response = PENDING_RESPONSES.get(message.notice or message.role)
+        if response:
+            dispatcher.utter_message(response=response, coach=desk_access.display_name(session, message.author),
+                                     text=message.text)
+    handoffs.mark_delivered(session, [message.id for message in pending])
+
+
+ACKNOWLEDGE_EVERY = 3  # learner messages to a coach: the first gets "sent to your coach", then every third
+# The assistant's lines after which the learner knows their messages reach the coach.
+ACKNOWLEDGING = ("utter_sent_to_coach", "utter_coach_message", "utter_coach_joined")
+
+
+def needs_acknowledgement(tracker: Tracker) -> bool:
+    """Whether this message to the coach gets "sent to your coach": not when one of the learner's
+    last few messages got it, or the coach has just spoken (a reply, joining)."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen += 1
+            if seen > ACKNOWLEDGE_EVERY - 1:
+                return True
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in ACKNOWLEDGING:
+            return False
+    return True
 
 
 def wants_to_cancel(text: str) -> bool:
@@ -178,7 +185,8 @@ def relay_learner_messages(session, tracker: Tracker, handoff: handoffs.HandoffV
 
 
 class ActionRelayToCoach(Action):
-    """Passes a learner's message to the coach; says nothing unless the handoff changed."""
+    """Passes a learner's message to the coach; says "sent to your coach" once every few messages, and
+    what changed if the handoff did."""
 
     def name(self) -> str:
         return "action_relay_to_coach"
@@ -200,8 +208,9 @@ class ActionRelayToCoach(Action):
                 return [SlotSet("handoff_active", False)]
             if pull_only:
                 relay_pending_coach_messages(dispatcher, session, tracker.sender_id)
-        # Quiet on purpose, but never empty-handed: ReplyGuardPolicy reads an action that
-        # left no event at all as a failure.
+        if needs_acknowledgement(tracker):
+            dispatcher.utter_message(response="utter_sent_to_coach")
+        # Never empty-handed: ReplyGuardPolicy reads an action that left no event at all as a failure.
         return [SlotSet("handoff_active", True)]
 
 
@@ -259,65 +268,6 @@ class ActionStoreCallbackContact(Action):
             dispatcher.utter_message(response="utter_callback_saved", contact=contact)
         else:
             dispatcher.utter_message(response="utter_callback_skipped")
-        return []
-
-
-def best_guess(parse_data: Dict[str, Any]) -> Optional[str]:
-    """The classifier's likeliest intent for a message it was unsure of (nlu_fallback set aside)."""
-    ranking = parse_data.get("intent_ranking") or []
-    return next((entry.get("name") for entry in ranking if entry.get("name") != "nlu_fallback"), None)
-
-
-def misunderstood(parse_data: Dict[str, Any]) -> bool:
-    """Unsure, and not even likely off-topic: off-topic chatter is declined, never a misunderstanding."""
-    return (parse_data.get("intent") or {}).get("name") == "nlu_fallback" and best_guess(parse_data) != "out_of_scope"
-
-
-MISUNDERSTANDING_REPLIES = frozenset({"utter_default", "utter_offer_coach_after_misunderstanding"})
-
-
-def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the learner's latest messages in a row the assistant did not understand: the
-    newest if the classifier was unsure of it, and before it those that got "please rephrase"."""
-    count = 0
-    replies: List[str] = []  # the assistant's responses after the user message being looked at
-    newest = True
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot":
-            replies.append((event.get("metadata") or {}).get("utter_action") or "")
-        elif event.get("event") == "user":
-            understood = not misunderstood(event.get("parse_data") or {}) or (
-                not newest and not MISUNDERSTANDING_REPLIES & set(replies))
-            if understood:
-                break
-            count += 1
-            newest, replies = False, []
-    return count
-
-
-class ActionFallback(Action):
-    """Asks to rephrase; after the second misunderstanding in a row it offers a coach.
-
-    A message the classifier is unsure of but most likely off-topic gets the polite decline; one
-    that names a catalog program, or asks a fact of the program just discussed, gets its answer.
-    Only the learner's "yes" to the offer pages anyone (CoachOfferPolicy): a run of messages the
-    assistant cannot place is no reason to call a person in unasked.
-    """
-
-    def name(self) -> str:
-        return "action_fallback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if not misunderstood(tracker.latest_message):
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return []
-        answered = answer_if_about_a_program(dispatcher, tracker)  # "tell me about the communication one"
-        if answered is not None:
-            return answered
-        if consecutive_fallbacks(tracker) >= 2:
-            dispatcher.utter_message(response="utter_offer_coach_after_misunderstanding")
-        else:
-            dispatcher.utter_message(response="utter_default")
         return []
 
 

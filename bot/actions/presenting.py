@@ -3,21 +3,12 @@
 Each function returns None when the catalog has no value, so callers answer "we don't have that"
 instead of inventing a figure.
 """
-from typing import Iterable, Optional
+from typing import Callable, Dict, Iterable, Optional
 
+from bot.understanding.facts import FACTS
 from catalog_db.queries import ProgramFacts
 
 FORMAT_WORDS = {"online": "online", "in_person": "in person", "hybrid": "in a hybrid format (partly online)"}
-ATTRIBUTE_LABELS = {
-    "cost": "price",
-    "duration": "length",
-    "format": "format (online or in person)",
-    "eligibility": "entry requirements",
-    "audience": "intended audience",
-    "credits": "credit count",
-    "stacking": "stacking options",
-    "aid": "financial-aid eligibility",
-}
 
 
 def money(amount: Optional[float]) -> Optional[str]:
@@ -59,19 +50,26 @@ def kind_label(program: ProgramFacts) -> str:
     return f"{program.level} {program.kind}" if program.level else program.kind
 
 
-def fact(program: ProgramFacts, attribute: str) -> Optional[str]:
-    """The phrase for one attribute of a program, or None when the catalog does not hold it."""
-    values = {
-        "cost": lambda: money(program.cost_usd),
-        "duration": lambda: duration(program),
-        "format": lambda: delivery_format(program),
-        "eligibility": lambda: program.eligibility,
-        "audience": lambda: program.audience,
-        "credits": lambda: credits(program),
-        "stacking": lambda: program.stacks_into,
-        "aid": lambda: financial_aid(program),
-    }
-    return values[attribute]()
+# How each fact of facts.py is read off a program; a fact the catalog has no column for is None.
+FORMATTERS: Dict[str, Callable[[ProgramFacts], Optional[str]]] = {
+    "cost": lambda program: money(program.cost_usd),
+    "duration": duration,
+    "format": delivery_format,
+    "eligibility": lambda program: program.eligibility,
+    "audience": lambda program: program.audience,
+    "credits": credits,
+    "stacking": lambda program: program.stacks_into,
+    "aid": financial_aid,
+    "enrol": lambda program: program.how_to_enrol,
+    "start": lambda program: program.start_dates,
+    "page": lambda program: program.page_url,
+}
+
+
+def fact(program: ProgramFacts, name: str) -> Optional[str]:
+    """The phrase for one fact of a program, or None when the catalog does not hold it."""
+    formatter = FORMATTERS.get(name)
+    return formatter(program) if formatter else None
 
 
 def bullets(items: Iterable[str]) -> str:
@@ -99,7 +97,7 @@ def facts_block(program: ProgramFacts) -> str:
         if value:
             lines.append(f"{label}: {value}")
         else:
-            missing.append(ATTRIBUTE_LABELS[attribute])
+            missing.append(FACTS[attribute].label)
     block = bullets(lines)
     if missing:
         block += f"\n\nNot in our catalog yet: {', '.join(missing)}. An admissions coach can tell you more."

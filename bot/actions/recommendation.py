@@ -5,14 +5,15 @@ Every rule below comes from the source articles' advice:
   micro-credential (short, self-paced, cheapest);
 - switching to a new career field, needing financial aid, or having ten or more hours a week
   point to a certificate (in depth, accredited, aid-eligible);
-- a position that requires a degree points to a degree;
+- a position that requires a degree, or full-time study for the three or four years a bachelor's
+  degree takes, points to a degree;
 - a graduate certificate needs a bachelor's degree, so without one the certificate is undergraduate.
 """
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bot.actions.situation import UNKNOWN
+from bot.understanding.situation import UNKNOWN
 from catalog_db.queries import ProgramFacts
 
 MICRO, UNDERGRAD_CERT, GRAD_CERT, DEGREE = (
@@ -20,6 +21,8 @@ MICRO, UNDERGRAD_CERT, GRAD_CERT, DEGREE = (
 SHORT_DEADLINE_WEEKS = 12
 FEW_HOURS = 10
 SMALL_BUDGET = 1000
+FULL_TIME_HOURS = 20   # a week's study at which a degree's pace is possible
+DEGREE_WEEKS = 150     # about three years: a bachelor's degree usually takes four
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,13 @@ def choose_path(situation: Situation) -> Tuple[str, Tuple[str, ...]]:
     """The path and up to three reasons, strongest first."""
     if situation.degree_required:
         return DEGREE, ("the position you're aiming for requires a degree",)
+    if has_time_for_a_degree(situation):
+        reasons = [f"you can study about {situation.hours_per_week:.0f} hours a week for {situation.weeks / 52:.0f} "
+                   "years or more, the time a full degree takes",
+                   "a degree is the most in-depth path and is recognised across most industries"]
+        if situation.needs_aid:
+            reasons.append("financial aid is available for degree programs")
+        return DEGREE, tuple(reasons)
     micro, certificate = weigh(situation)
     micro_score, certificate_score = sum(w for w, _ in micro), sum(w for w, _ in certificate)
     if certificate_score > micro_score:
@@ -129,6 +139,20 @@ def choose_path(situation: Situation) -> Tuple[str, Tuple[str, ...]]:
         path, chosen = MICRO, micro or [(0, "it is the quickest and cheapest way to try a new skill")]
     ranked = sorted(chosen, key=lambda reason: -reason[0])  # stable: equal weights keep their order
     return path, tuple(text for _, text in ranked[:3])
+
+
+def has_time_for_a_degree(situation: Situation) -> bool:
+    """Full-time study for years, with no bachelor's yet and no budget too small for tuition."""
+    return (situation.hours_per_week is not None and situation.hours_per_week >= FULL_TIME_HOURS
+            and situation.weeks is not None and situation.weeks >= DEGREE_WEEKS and not situation.has_bachelor
+            and not (situation.budget_usd is not None and situation.budget_usd < SMALL_BUDGET
+                     and not situation.needs_aid))
+
+
+def leans(situation: Situation) -> bool:
+    """Whether what the learner said so far points anywhere yet (a school level alone does not)."""
+    micro, certificate = weigh(situation)
+    return bool(micro or certificate or situation.degree_required or has_time_for_a_degree(situation))
 
 
 def _fits(program: ProgramFacts, path: str, situation: Situation) -> bool:

@@ -6,6 +6,7 @@ cannot join Rasa 3.6's environment, so the six BERT layers are computed here ins
 vector is the mean of its token vectors, scaled to length 1, as sentence-transformers does for this
 model: messages that mean the same land close together even when they share no word.
 """
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -104,3 +105,9 @@ class SentenceEncoder:
             for i, vector in zip(chunk, self._encode_batch([texts[i] or " " for i in chunk])):
                 vectors[i] = vector
         return np.stack(vectors).astype(np.float32)
+
+
+@lru_cache(maxsize=None)
+def shared_encoder(model_dir: Optional[str] = None) -> SentenceEncoder:
+    """One encoder per model directory and process: the featurizer and the reader share its weights."""
+    return SentenceEncoder(Path(model_dir) if model_dir else None)

@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from threadpoolctl import threadpool_limits
 
-from bot.nlu.sentence_encoder import SentenceEncoder
+from bot.nlu.sentence_encoder import shared_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         # One message at a time on two cores: more BLAS threads only fight the server for them.
         threadpool_limits(limits=1, user_api="blas")
-        self.encoder = SentenceEncoder(config.get("model_dir"))
+        self.encoder = shared_encoder(config.get("model_dir"))
         self.scale = float(config["scale"])
 
     @classmethod

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from zoneinfo import ZoneInfo
 
-from catalog_db.engine import create_schema, get_engine, make_session
+from catalog_db.engine import get_engine, make_session
+from catalog_db.migrations import upgrade_schema
 from channels.desk.analytics import summary
 from handoff_db import handoffs
 from handoff_db import schema as handoff_schema
@@ -40,10 +41,10 @@ def office_log() -> EventLog:
     log = EventLog(DAY_1)
     log.session("ann", "socketio")
     log.turn("ann", "hi", "greet", "utter_greet", "utter_greet")
-    log.turn("ann", "what is a micro-credential?", "faq_what_is_microcredential", "action_answer_faq", "utter_faq_what_is_microcredential")
+    log.turn("ann", "what is a micro-credential?", "ask_overview", "action_answer_question", "utter_faq_what_is_microcredential")
 
     log.session("ben", "rest")
-    log.turn("ben", "how much is the gen AI course?", "ask_program", "action_answer_program", "utter_program_cost",
+    log.turn("ben", "how much is the gen AI course?", "ask_cost", "action_answer_question", "utter_program_cost",
              program="introduction-to-generative-ai")
     log.turn("ben", "whats the weather like tomorrow", "out_of_scope", "utter_out_of_scope", "utter_out_of_scope")
     log.turn("ben", "asdf qwer", "nlu_fallback", "action_fallback", "utter_default", confidence=0.3)
@@ -68,7 +69,7 @@ def office_log() -> EventLog:
     log.action("dan", "action_store_callback_contact").bot("dan", "utter_callback_saved").listen("dan")
 
     log.session("eve", "socketio")
-    log.turn("eve", "is it worth it", "faq_worth_it", "action_answer_faq", "utter_faq_worth_it", confidence=0.5)
+    log.turn("eve", "is it worth it", "faq_worth_it", "action_answer_question", "utter_faq_worth_it", confidence=0.5)
     questionnaire(log, "eve", 6)
     log.turn("eve", "yes please", "affirm", "action_handoff", "utter_handoff_started", handoff_active=True)
 
@@ -94,7 +95,7 @@ def add_handoffs(url: str) -> None:
 @pytest.fixture
 def office(db_url):
     """The URL of a database holding the log (as Rasa's events), the handoffs, and the summary built."""
-    create_schema(get_engine(db_url, create=True))
+    upgrade_schema(get_engine(db_url, create=True))
     handoff_schema.create_schema(get_engine(db_url, create=True))
     summary.create_schema(get_engine(db_url, create=True))
     office_log().store(get_engine(db_url))

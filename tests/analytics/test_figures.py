@@ -27,7 +27,7 @@ def test_conversations_messages_and_channels(session):
     found = overview(session, BOTH_DAYS)
     # ann twice (a new session the next day), ben once (his second session waited for the coach), cat, dan, eve
     assert found.conversations == 6
-    assert found.by_channel == {"website": 3, "REST": 1, "Slack": 1, "Telegram": 1}
+    assert found.by_channel == {"website": 3, "API": 1, "Slack": 1, "Telegram": 1}
     assert found.learner_messages == 2 + 7 + 4 + 2 + 9 + 1
 
 
@@ -65,7 +65,7 @@ def test_coach_waits(session):
 
 def test_per_day_series(session):
     per_day = figures.conversations_per_day(figures.digest(session, BOTH_DAYS), BOTH_DAYS)
-    assert per_day.header == ("day", "REST", "Slack", "Telegram", "website")
+    assert per_day.header == ("day", "API", "Slack", "Telegram", "website")
     assert per_day.rows == [("2026-11-23", 1, 1, 0, 1), ("2026-11-24", 0, 0, 1, 2)]
     rates = figures.rates_per_day(figures.digest(session, BOTH_DAYS), BOTH_DAYS)
     assert rates.rows == [("2026-11-23", 3, 66.7, 33.3), ("2026-11-24", 3, 33.3, 66.7)]

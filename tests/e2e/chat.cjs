@@ -64,7 +64,9 @@ async function ask(page, text, expected) {
     report("handoff", { session });
     await stdinLines.next(); // the coach has replied
     await waitForText(page, "How can I help");
-    report("coach_reply_live");
+    const coachBubble = botSaying(page, "How can I help").last();
+    report("coach_reply_live", { coach: await coachBubble.getAttribute("data-coach"),
+                                 text: await coachBubble.innerText() });
     await page.screenshot({ path: `${shotDir}/handoff.png` });
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -75,6 +77,13 @@ async function ask(page, text, expected) {
     const box = await phone.locator(".rw-conversation-container").boundingBox();
     report("phone", { width: box ? box.width : null });
     await phone.screenshot({ path: `${shotDir}/phone.png` });
+
+    // "Talk to a person" is always in the chat's header, and takes the same path as asking.
+    await phone.locator(".advisor-talk-to-person").click();
+    await waitForText(phone, "admissions coach");
+    const phoneSession = await phone.evaluate(() => JSON.parse(localStorage.getItem("chat_session") || "{}").session_id);
+    report("talk_to_a_person", { session: phoneSession, said: await phone.locator(".rw-client").allInnerTexts() });
+    await phone.screenshot({ path: `${shotDir}/talk-to-a-person.png` });
   } catch (error) {
     report("error", { message: String(error) });
     process.exitCode = 1;

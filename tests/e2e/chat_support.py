@@ -4,6 +4,7 @@ import json
 import time
 from typing import Dict, List, Optional, Set, Tuple
 
+from handoff_db.handoffs import CHANNEL_NAMES
 from tests.e2e.people import Coach
 from tests.e2e.stack import Stack
 
@@ -18,10 +19,11 @@ def handoff_ids(coach: Coach) -> Set[int]:
 
 
 def new_handoff(coach: Coach, channel: str, known: Set[int], timeout: float = 15) -> str:
-    """The desk path of the newest handoff from `channel` not among `known`, waiting for it to appear."""
+    """The desk path of the newest handoff from `channel` (an input channel's name) not among `known`, waiting
+    for it to appear."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        rows = [row for row in json.loads(coach.get("/queue.json")) if row["channel"] == channel
+        rows = [row for row in json.loads(coach.get("/queue.json")) if row["channel"] == CHANNEL_NAMES[channel]
                 and row["id"] not in known]
         if rows:
             return max(rows, key=lambda row: row["id"])["url"].removeprefix("/desk")

@@ -53,10 +53,11 @@ class Coach:
     """A coach in a browser session on the desk, through plain HTTP with cookies."""
 
     @classmethod
-    def created_on(cls, stack: "Stack", username: str = "coach-e2e", admin: bool = False) -> "Coach":
+    def created_on(cls, stack: "Stack", username: str = "coach-e2e", admin: bool = False,
+                   display_name: str = "") -> "Coach":
         """A new coach account on the stack's own (new) handoff database, signed in to its desk."""
         subprocess.run([sys.executable, "-m", "channels.desk", "create-coach", username, "--password-stdin",
-                        *(["--admin"] if admin else [])],
+                        *(["--admin"] if admin else []), *(["--display-name", display_name] if display_name else [])],
                        input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, capture_output=True, check=True)
         desk = cls(stack.web_url, username)
         desk.sign_in()
@@ -75,6 +76,10 @@ class Coach:
         data = urllib.parse.urlencode(fields).encode()
         with self.opener.open(self.desk + path, data=data, timeout=15) as response:
             return response.read().decode()
+
+    def close(self, handoff_path: str, outcome: str = "answered") -> str:
+        """Close a handoff with a wrap-up reason, confirming it when the learner's last message is unanswered."""
+        return self.post(handoff_path + "/close", csrf=self.csrf(self.get(handoff_path)), outcome=outcome, confirm="yes")
 
     @staticmethod
     def csrf(html: str) -> str:

@@ -56,7 +56,7 @@ def test_conversations_reach_the_overview_and_the_review(stack, admin, tmp_path)
 
     after = figures(admin)
     assert int(after["conversations"]) == int(before["conversations"]) + 4
-    assert int(after["channel REST"]) == int(before.get("channel REST", 0)) + 4
+    assert int(after["channel API"]) == int(before.get("channel API", 0)) + 4
     assert int(after["handoffs"]) == int(before["handoffs"]) + 1
     assert int(after["reason asked for a person"]) == int(before["reason asked for a person"]) + 1
     assert int(after["off_topic"]) == int(before["off_topic"]) + 1

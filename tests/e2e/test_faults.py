@@ -123,7 +123,7 @@ def test_2_coach_replies_wait_while_telegram_is_down_and_arrive_in_order_once_it
         ["First, while Telegram is down."], ["Second, still down."]]  # each once, in order
     sent = wait_until(lambda: set(delivery_states(coach.get(path)).values()) == {"sent"})
     assert sent, delivery_states(coach.get(path))
-    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+    coach.close(path)
 
 
 # 3. Logs hold no learner or coach words, no e-mail address, no phone number.
@@ -143,7 +143,7 @@ def test_3_no_log_holds_what_a_learner_or_coach_wrote(stack, telegram_api, coach
     coach_words = f"coachword{tag}"
     coach.post(path + "/reply", csrf=coach.csrf(coach.get(path)), text=f"Thanks, {coach_words}, I'll mail {email}")
     learner.sent(coach_words)
-    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+    coach.close(path)
     learner.sent("back with me")
 
     logs = {path: path.read_text(errors="replace") for path in Path(stack.env["LOG_DIR"]).rglob("*") if path.is_file()}
@@ -158,20 +158,20 @@ def test_3_no_log_holds_what_a_learner_or_coach_wrote(stack, telegram_api, coach
 def test_4_closing_an_old_handoff_again_leaves_the_learners_current_one_alone(stack, telegram_api, coach):
     learner = TelegramLearner(telegram_api)
     old = telegram_handoff(learner, coach)
-    coach.post(old + "/close", csrf=coach.csrf(coach.get(old)))
+    coach.close(old)
     learner.sent("back with me")
     current = telegram_handoff(learner, coach)
     told_closed = len([call for call in learner.messages() if "back with me" in call.params["text"]])
 
     for _ in range(2):
-        coach.post(old + "/close", csrf=coach.csrf(coach.get(old)))
+        coach.close(old)
     learner.say("Still there? I have a question for the coach.")
     assert wait_until(lambda: "I have a question for the coach" in coach.get(current))
     assert len([call for call in learner.messages() if "back with me" in call.params["text"]]) == told_closed
     assert [row for row in json.loads(coach.get("/queue.json")) if row["url"].endswith(current)], "still open"
     slots = stack.api(f"/conversations/{urllib.parse.quote(learner.conversation, safe='')}/tracker")["slots"]
     assert slots["handoff_active"] is True
-    coach.post(current + "/close", csrf=coach.csrf(coach.get(current)))
+    coach.close(current)
     learner.sent("back with me")
 
 
@@ -256,7 +256,7 @@ def test_7_only_the_claiming_coach_or_an_admin_replies_to_or_closes_a_claimed_ha
     coach.post(path + "/claim", csrf=coach.csrf(coach.get(path)))
 
     page = other.get(path)
-    for action, fields in (("/reply", {"text": f"Not mine to send {tag}"}), ("/close", {})):
+    for action, fields in (("/reply", {"text": f"Not mine to send {tag}"}), ("/close", {"outcome": "answered", "confirm": "yes"})):
         with pytest.raises(urllib.error.HTTPError) as refused:
             other.post(path + action, csrf=other.csrf(page), **fields)
         assert refused.value.code == 403
@@ -270,11 +270,11 @@ def test_7_only_the_claiming_coach_or_an_admin_replies_to_or_closes_a_claimed_ha
             "SELECT action FROM audit_log WHERE coach = ? AND handoff_id = ?", (other.username, handoff_id))]
     assert len([action for action in audited if "refused" in action]) == 2, audited
 
-    admin.post(path + "/reassign", csrf=admin.csrf(admin.get(path)), coach=other.username)
+    admin.post(path + "/assign", csrf=admin.csrf(admin.get(path)), coach=other.username)
     other.post(path + "/reply", csrf=other.csrf(other.get(path)), text=f"Now it is mine {tag}")
     learner.sent(f"Now it is mine {tag}")
     with pytest.raises(urllib.error.HTTPError) as refused:
         coach.post(path + "/reply", csrf=coach.csrf(coach.get(path)), text="No longer mine")
     assert refused.value.code == 403
-    other.post(path + "/close", csrf=other.csrf(other.get(path)))
+    other.close(path)
     learner.sent("back with me")

@@ -55,7 +55,7 @@ def test_1_a_rest_client_naming_a_telegram_chat_cannot_read_write_or_cancel_its_
     assert "anything for me?" not in coach.get(path)
     assert [row for row in json.loads(coach.get("/queue.json")) if row["url"].endswith(path)], "still open"
     assert user_messages(stack, learner.conversation) == ["I want to talk to a human"]
-    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+    coach.close(path)
 
 
 def test_1_input_channel_in_a_rest_body_is_ignored(stack, coach):
@@ -63,11 +63,11 @@ def test_1_input_channel_in_a_rest_body_is_ignored(stack, coach):
     known = handoff_ids(coach)
     rest(stack, sender, "I want to talk to a human", input_channel="slack")
     path = new_handoff(coach, "rest", known)
-    assert "slack" not in {row["channel"] for row in json.loads(coach.get("/queue.json"))
+    assert "Slack" not in {row["channel"] for row in json.loads(coach.get("/queue.json"))
                            if row["url"].endswith(path)}
     events = stack.events(sender)
     assert {event.get("input_channel") for event in events if event["event"] == "user"} == {"rest"}
-    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+    coach.close(path)
 
 
 # 2. The action server: loopback only, and nothing without the shared token.
@@ -108,14 +108,14 @@ def test_3_a_sender_named_like_a_path_cannot_make_the_coach_act_in_another_conve
     rest(stack, attacker, "I want to talk to a human")
     attacker_path = new_handoff(coach, "rest", known)
 
-    coach.post(attacker_path + "/close", csrf=coach.csrf(coach.get(attacker_path)))
+    coach.close(attacker_path)
     assert "back with me" in text_of(rest(stack, attacker, "hello?"))
     # The victim was told nothing, and their messages still reach the coach.
-    assert rest(stack, victim, "still waiting for a coach") == []
+    assert text_of(rest(stack, victim, "still waiting for a coach")) == "Sent to your coach."
     assert "still waiting for a coach" in coach.get(victim_path)
     assert not [e for e in stack.events(victim) if e["event"] == "bot" and "back with me" in (e.get("text") or "")]
     assert [e["value"] for e in stack.events(victim) if e.get("name") == "handoff_active"][-1] is True
-    coach.post(victim_path + "/close", csrf=coach.csrf(coach.get(victim_path)))
+    coach.close(victim_path)
 
 
 @pytest.mark.parametrize("odd", ["a/b", "..", "what?x=1", "hash#tag", "100%", "two words"])
@@ -126,7 +126,7 @@ def test_3_odd_sender_ids_get_their_coach_reply_and_only_theirs(stack, coach, od
     path = new_handoff(coach, "rest", known)
     coach.post(path + "/reply", csrf=coach.csrf(coach.get(path)), text=f"Reply for {odd}")
     assert f"Reply for {odd}" in text_of(rest(stack, sender, "thanks"))
-    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+    coach.close(path)
 
 
 def test_3_a_thousand_character_sender_is_a_clear_400(stack):
@@ -183,11 +183,11 @@ def test_5_a_message_to_the_coach_while_the_action_server_is_down_is_kept_and_de
         assert "my question while you were away" in coach.get(path)
     finally:
         stack.actions.start()
-    assert rest(stack, sender, "and one more thing") == []
+    assert text_of(rest(stack, sender, "and one more thing")) == "Sent to your coach."
     page = coach.get(path)
     assert page.index("my question while you were away") < page.index("and one more thing")
     assert page.count("my question while you were away") == 1
-    coach.post(path + "/close", csrf=coach.csrf(coach.get(path)))
+    coach.close(path)
 
 
 # 6. Sign-in: throttled per account and address, logged, hashing off the event loop.

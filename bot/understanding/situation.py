@@ -1,14 +1,18 @@
-"""Pure parsers for a learner's answers in the "which path suits me?" conversation.
+"""Readers of a learner's answers in the "which path suits me?" conversation: hours, weeks, money,
+family and work, schooling, changing field.
 
-Each parser returns None when the text says nothing about its subject, so one message can fill
-several answers at once ("I work full time, have two kids and about $150").
+Numbers, amounts and these few answers are closed vocabularies, read here by rules; what the
+learner wants to learn is the subject the reader found (reader.py). Each reader returns None when
+the text says nothing about its matter, so one message can fill several answers at once ("I work
+full time, have two kids and about $150").
 """
 import re
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, List, Optional
 
-from bot.actions.parsing import delivery_format_from_text, parse_money, topic_from_text
+from bot.understanding.lexicon import delivery_format, money
 
 UNKNOWN = "unknown"  # the learner skipped the question or does not know
+FULL_TIME_HOURS = 30.0  # "I can study full time"
 
 _NUMBER_WORDS = {
     "an": 1, "a": 1, "one": 1, "two": 2, "couple of": 2, "a couple of": 2, "couple": 2, "three": 3,
@@ -24,9 +28,10 @@ def _count(word: str) -> float:
 
 def is_skip(text: str) -> bool:
     """ "skip", "I don't know", "not sure", "pass" and the like."""
-    return bool(re.search(
-        r"^\s*(?:skip|pass|next|no idea|dunno|idk|not sure|unsure|i(?: do|')?n'?t know|i'm not sure|"
-        r"don'?t know|rather not say|prefer not to say)\b", text.lower()))
+    lowered = text.lower()
+    return bool(re.search(r"^\s*(?:skip|pass|next)\b", lowered) or re.search(
+        r"\b(?:no idea|dunno|idk|not sure|unsure|i(?: do|')?n'?t know|don'?t know|rather not say|prefer not to say"
+        r"|do not know|no clue|hard to say|depends)\b", lowered))
 
 
 def is_stop(text: str) -> bool:
@@ -34,14 +39,19 @@ def is_stop(text: str) -> bool:
     return bool(re.search(r"^\s*(?:stop|cancel|quit|exit|never ?mind|nevermind|forget it|let'?s stop)\b", text.lower()))
 
 
+_WORKING_HOURS = re.compile(r"\b(?:work|works|working|job of|shifts? of)\s+(?:about |around |like |over )?\d+\s*(?:hours?|hrs?|h)\b")
+
+
 def parse_hours_per_week(text: str) -> Optional[float]:
     """ "5 hrs a week" → 5, "a couple of hours on weekends" → 2, "an hour a day" → 7, "no time" → 0."""
-    lowered = text.lower()
+    lowered = _WORKING_HOURS.sub(" ", text.lower())  # "I work 50 hrs a week" is no time to study
     if re.search(r"\b(?:no|zero) (?:free )?time\b|\bnone at all\b", lowered):
         return 0.0
     if re.search(r"\b(?:very )?little (?:free )?time|not (?:a lot of|much) time|barely any time|busy", lowered):
         return 2.0
-    if re.search(r"\b(?:lots|plenty|a lot) of time|\bmore time\b|full[- ]time student|all the time", lowered):
+    if re.search(r"full[- ]time student|\b(?:study|go|do it|learn)(?: basically| pretty much)? full[- ]?time", lowered):
+        return FULL_TIME_HOURS
+    if re.search(r"\b(?:lots|plenty|a lot) of time|\bmore time\b|all the time", lowered):
         return 15.0
     match = re.search(_COUNT + r"\s*(?:-|to|or)?\s*(?:\d+\s*)?(?:hours?|hrs?|h)\b(?:\s*(?:a|per|each|every|/)\s*(day|night|evening|week|weekend))?", lowered)
     if not match:
@@ -69,7 +79,7 @@ def parse_weeks_available(text: str) -> Optional[float]:
 
 def parse_budget(text: str) -> Optional[float]:
     """ "$1.5k" → 1500, "under two hundred dollars" → 200, "nothing" / "no money" → 0."""
-    amount = parse_money(text)
+    amount = money(text)
     if amount is not None:
         return amount
     lowered = text.lower()
@@ -79,13 +89,18 @@ def parse_budget(text: str) -> Optional[float]:
     return float(match.group(1).replace(",", "")) * (1000 if match.group(2) else 1) if match else None
 
 
+_AID = r"(?:financial aid|\baid\b|fafsa|\bloans?\b|\bgrants?\b|scholarships?|funding|help paying)"
+_UNSURE = re.compile(r"\b(?:not sure|unsure|don'?t know|no idea|idk)\b")  # "maybe aid for the rest" wants aid
+# A negation up to five words before the aid word: "I don't think I need aid", "no need for a loan".
+_NEGATED_AID = re.compile(r"\b(?:no|not|don'?t|do not|won'?t|will not|never|without|nor)\b(?:\W+\w+){0,5}?\W+" + _AID)
+
+
 def parse_needs_aid(text: str) -> Optional[bool]:
+    """Whether the learner needs financial aid: True, False, or None when they don't say (or don't know)."""
     lowered = text.lower()
-    if re.search(r"(?:no|don'?t|won'?t|not)\s+(?:need\s+)?(?:any\s+)?(?:financial )?aid", lowered):
-        return False
-    if re.search(r"financial aid|\baid\b|fafsa|\bloans?\b|\bgrants?\b|scholarship", lowered):
-        return True
-    return None
+    if not re.search(_AID, lowered) or _UNSURE.search(lowered):
+        return None
+    return not _NEGATED_AID.search(lowered)
 
 
 EDUCATION_LEVELS = ("none", "high_school", "some_college", "bachelor", "graduate")
@@ -106,14 +121,21 @@ def parse_education(text: str) -> Optional[str]:
     return None
 
 
+_NO_FAMILY = re.compile(r"\bno (?:kids|children|family|dependents)\b|\bdon'?t have (?:any )?(?:kids|children)\b"
+                        r"|\b(?:kids|children) (?:are )?(?:all )?(?:grown|moved out|out of the house)")
+
+
 def parse_obligations(text: str) -> Optional[List[str]]:
     """Family and work commitments: "two small children" → ["family"], "no" → []."""
     lowered = text.lower()
     found = []
-    if re.search(r"\bkids?\b|child|children|baby|babies|toddler|\bsons?\b|daughter|family|parents?\b|caregiv|caring for|"
-                 r"take care|single (?:mom|dad|parent)|spouse|elderly|\bcare for|\bmy (?:mom|dad|mother|father|husband|wife)\b", lowered):
+    without_denials = _NO_FAMILY.sub(" ", lowered)  # "no kids, just me" names no family
+    if re.search(r"\bkids?\b|child|children|baby|babies|toddler|newborn|infant|little ones|grandkids|pregnant|"
+                 r"\bsons?\b|daughter|family|parents?\b|teen(?:ager)?s\b|caregiv|caring for|take care|single (?:mom|dad|parent)|spouse|"
+                 r"elderly|\bcare for|\bmy (?:mom|dad|mother|father|husband|wife)\b", without_denials):
         found.append("family")
-    if re.search(r"full[- ]?time|part[- ]?time|\bjob\b|\bwork\b|\bworking\b|employed|shifts?\b|two jobs", lowered):
+    if re.search(r"(?<!study )(?<!studying )(?<!student )(?:full|part)[- ]?time(?! student)|\bjob\b|\bwork\b|\bworking\b"
+                 r"|employed|shifts?\b|two jobs", lowered):
         found.append("work")
     if found:
         return found
@@ -125,11 +147,13 @@ def parse_obligations(text: str) -> Optional[List[str]]:
 def parse_career_change(text: str) -> Optional[str]:
     """ "change" for a new field, "grow" for the current one."""
     lowered = text.lower()
-    if re.search(r"(?:stay|staying|same|current|existing|present) (?:in )?(?:my )?(?:field|job|career|role|industry|employer|company)|"
+    if re.search(r"\b(?:not|no|don'?t|never|without)\s+(?:\w+\s+)?(?:chang|switch)", lowered):
+        return "grow"  # "not changing careers"
+    if re.search(r"\bstay(?:ing)? in (?!touch\b)\w+|(?:stay|staying|same|current|existing|present) (?:in )?(?:my )?(?:field|job|career|role|industry|employer|company)|"
                  r"\bmy (?:job|work|role|field)\b|promot(?:ion|ed)|grow(?:ing)? in|move up|get better at my|level up|upskill|"
-                 r"where i am|stay(?:ing)? put|^\s*(?:grow|stay|same|current)\b", lowered):
+                 r"where i am|stay(?:ing)? put|^\s*(?:grow|growing|stay|staying|same|current)\b", lowered):
         return "grow"
-    if re.search(r"\bswitch|\bchange (?:careers?|fields?|jobs?|industr)|career change|new (?:field|career|industry|job)|"
+    if re.search(r"\bswitch|\bchang(?:e|ing) (?:careers?|fields?|jobs?|industr)|career change|new (?:field|career|industry|job)|"
                  r"different (?:field|career|industry|job)|career switch|pivot|break into|get into a new|start over|"
                  r"^\s*(?:new|change|switch)\b", lowered):
         return "change"
@@ -140,25 +164,13 @@ def parse_career_change(text: str) -> Optional[str]:
     return None
 
 
-def parse_goal(text: str, topics: Iterable[str]) -> Optional[str]:
-    """The subject the learner wants, preferably a catalog topic ("an AI skill" → "ai")."""
-    topic = topic_from_text(text, topics)
-    if topic:
-        return topic
-    match = re.search(r"(?:learn|study|get better at|improve (?:my)?|skills? in|interested in|into)\s+([a-z][a-z\s-]{2,40})", text.lower())
-    return match.group(1).strip() if match else None
-
-
 def parse_degree_required(text: str) -> bool:
     return bool(re.search(r"(?:require|need)s? (?:a|an)? ?(?:bachelor'?s |master'?s |full )?degree|degree (?:is )?required", text.lower()))
 
 
-def read_situation(text: str, topics: Iterable[str]) -> Dict[str, Any]:
-    """Everything a message says about the learner's situation, as slot values."""
+def read_situation(text: str) -> Dict[str, Any]:
+    """Everything a message says about the learner's situation (but the subject), as slot values."""
     found: Dict[str, Any] = {}
-    goal = parse_goal(text, topics)
-    if goal:
-        found["learning_goal"] = goal
     career = parse_career_change(text) if not re.match(r"^\s*(?:yes|no|yeah|nope|nah|yep)\b", text.lower()) else None
     if career:
         found["career_change"] = career
@@ -166,15 +178,17 @@ def read_situation(text: str, topics: Iterable[str]) -> Dict[str, Any]:
     if hours is not None or weeks is not None:
         found["time_available"] = {"hours_per_week": hours, "weeks": weeks}
     obligations = parse_obligations(text)
-    if obligations:
+    if obligations and "family" in obligations:
+        # The question is about family and work: a job mentioned in passing ("AI for my job")
+        # answers half of it, so it is still asked.
         found["obligations"] = obligations
-    budget, aid = parse_money(text), parse_needs_aid(text)
+    budget, aid = money(text), parse_needs_aid(text)
     if budget is not None or aid is not None:
         found["budget"] = {"usd": budget, "needs_aid": aid}
     education = parse_education(text)
     if education:
         found["education"] = education
-    preferred_format = delivery_format_from_text(text)
+    preferred_format = delivery_format(text)
     if preferred_format:
         found["preferred_format"] = preferred_format
     if parse_degree_required(text):
@@ -182,10 +196,11 @@ def read_situation(text: str, topics: Iterable[str]) -> Dict[str, Any]:
     return found
 
 
-def read_answer(slot: str, text: str, topics: Iterable[str]) -> Optional[Any]:
-    """Read a direct answer to the question for `slot`; answers may be terse ("no", "none", "200")."""
-    if slot == "learning_goal":
-        return parse_goal(text, topics) or (text.strip()[:80] if len(text.split()) <= 8 and "?" not in text else None)
+def read_answer(slot: str, text: str) -> Optional[Any]:
+    """Read a direct answer to the question for `slot`; answers may be terse ("no", "none", "200").
+
+    The subject a learner wants to learn is not read here: it is the frame's subject or topic.
+    """
     if slot == "career_change":
         return parse_career_change(text)
     if slot == "time_available":
@@ -200,3 +215,14 @@ def read_answer(slot: str, text: str, topics: Iterable[str]) -> Optional[Any]:
         # A bare "none" only means "no schooling" as the answer to this question.
         return parse_education(text) or ("none" if re.fullmatch(r"\s*(?:none|nothing|no)\s*", text.lower()) else None)
     return None
+
+
+def answers(text: str, pending: Optional[str]) -> Dict[str, Any]:
+    """What a message tells of the learner's situation, with `pending`, the questionnaire question
+    being asked, read as answered tersely ("none", "200") or skipped ("not sure")."""
+    found = read_situation(text)
+    if pending and pending not in found:
+        answer = UNKNOWN if is_skip(text) else read_answer(pending, text)
+        if answer is not None:
+            found[pending] = answer
+    return found

@@ -1,0 +1,309 @@
+"""`FrameReader`: the last NLU component, which turns everything the pipeline found into one frame.
+
+Before it, the classifier chose an intent (what is asked: a fact, a list, a general question, small
+talk...) and the CRF entity extractor marked the words naming what the question is about
+(`subject`) and the words pointing back at what was just said (`reference`). The reader adds:
+
+- the catalog programs and topics named, looked up while the assistant runs (catalog_index.py);
+- the closed vocabularies: kinds of credential, level, format, price bound, superlative (lexicon.py);
+- for a subject that is no program or topic of ours, how likely it is a field of study or training,
+  from a small model over the subject's sentence vector, trained here from the subjects of the
+  training examples and the `study_field` and `everyday_thing` lookup tables;
+- the learner's situation, for the questionnaire (situation.py);
+
+and then lets `scope.decide` choose the intent the conversation acts on. It reads the tracker for
+the conversation's state, so a reference to "the second one" is understood as one.
+"""
+import logging
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.linear_model import LogisticRegression
+
+from bot.nlu.sentence_encoder import shared_encoder
+from bot.understanding import clauses, lexicon, situation
+from bot.understanding.catalog_index import CatalogEntry, CatalogIndex, ProgramIndex, entries_from_database
+from bot.understanding.code_fingerprint import source_fingerprint
+from bot.understanding.facts import fact_of
+from bot.understanding.frame import FRAME_KEY, Frame, Reference
+from bot.understanding.intents import CLARIFY, INFORM_SITUATION, OUT_OF_SCOPE, PERSON, QUESTIONNAIRE, SMALL_TALK, is_domain
+from bot.understanding.references import ConversationState
+from bot.understanding.scope import ANSWER, Decision, Thresholds, decide
+from catalog_db.names import normalize_name
+
+logger = logging.getLogger(__name__)
+
+SUBJECT, REFERENCE = "subject", "reference"
+STUDY_LOOKUP, EVERYDAY_LOOKUP = "study_field", "everyday_thing"
+QUESTIONNAIRE_FORM = "decision_form"
+MAX_GOAL_WORDS = 15  # a free answer to "what would you like to learn?" this short is the subject itself
+MAX_NEAREST = 3
+MAX_KEY_WORD_MATCHES = 2  # a subject whose words fit more programs than this names none of them
+_MODEL_FILE = "subject_scope.npz"
+
+
+class SubjectScope:
+    """How likely a subject ("biology", "car insurance") is a field of study or training (0 to 1)."""
+
+    def __init__(self, weights: np.ndarray, bias: float, model_dir: Optional[str]) -> None:
+        self.weights, self.bias, self.model_dir = weights, bias, model_dir
+
+    @classmethod
+    def train(cls, studied: Sequence[str], other: Sequence[str], model_dir: Optional[str],
+              random_state: int) -> "SubjectScope":
+        phrases = list(dict.fromkeys(studied)) + [p for p in dict.fromkeys(other) if p not in set(studied)]
+        labels = np.array([1] * len(dict.fromkeys(studied)) + [0] * (len(phrases) - len(dict.fromkeys(studied))))
+        vectors = shared_encoder(model_dir).encode(phrases)
+        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=random_state)
+        model.fit(vectors, labels)
+        return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), model_dir)
+
+    def probability(self, subject: str) -> float:
+        vector = shared_encoder(self.model_dir).encode([subject])[0]
+        return float(1.0 / (1.0 + np.exp(-(vector @ self.weights + self.bias))))
+
+
+def _entities(message: Message, name: str) -> List[Dict[str, Any]]:
+    return [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) == name]
+
+
+def _beside_study_words(message: Message, entity: Dict[str, Any], reach: int = 2) -> bool:
+    """A word for a course or credential within `reach` words of the entity, or at its edges:
+    "[russian] courses", "courses on [russian]", "a degree in [nursing]", "[the welding course]"."""
+    tokens = message.get(TOKENS_NAMES[TEXT], []) or []
+    start, end = entity.get(ENTITY_ATTRIBUTE_START, 0), entity.get(ENTITY_ATTRIBUTE_END, 0)
+    before = [t.text.lower() for t in tokens if t.end <= start][-reach:]
+    after = [t.text.lower() for t in tokens if t.start >= end][:reach]
+    if before[-1:] == ["of"] and lexicon.names_study(before[-2:-1]):
+        return False  # "a course of antibiotics", "a program of events": another sense of the word
+    edges = normalize_name(str(entity.get(ENTITY_ATTRIBUTE_VALUE, ""))).split()[:1] + \
+        normalize_name(str(entity.get(ENTITY_ATTRIBUTE_VALUE, ""))).split()[-1:]
+    return lexicon.names_study(before + after + edges)
+
+
+def _without_study_words(phrase: str) -> str:
+    """"the nursing degree" → "nursing": the kind of course is read apart from its subject."""
+    words = normalize_name(phrase).split()
+    edge = lexicon.STUDY_WORDS | lexicon.GENERIC_KIND_WORDS | lexicon.FILLER_WORDS | {
+        "the", "a", "an", "any", "some", "your", "my", "short", "then", "please", "pls", "too", "also", "again", "now"}
+    while words and words[0] in edge:
+        words.pop(0)
+    while words and words[-1] in edge:
+        words.pop()
+    if len(words) > 2 and words[-2] == "for" and words[-1] in lexicon.AUDIENCE_WORDS:
+        words = words[:-2]  # "guitar for adults": who it is for is no part of the subject
+    return " ".join(words)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class FrameReader(GraphComponent):
+    """Builds the message's frame and decides what the conversation acts on (see the module)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "catalog_url": None,        # CATALOG_DB_URL (or the default SQLite file) when None
+            "catalog_max_age": 5.0,     # seconds before the catalog's names are read again
+            "model_dir": None,          # the sentence encoder's files (the PyPI package's by default)
+            "random_seed": 7,
+            "nearest_similarity": 0.3,   # how close in meaning a program must be to be suggested instead
+            **{name: getattr(Thresholds(), name) for name in Thresholds.__dataclass_fields__},
+        }
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 scope_model: Optional[SubjectScope] = None,
+                 catalog: Optional[CatalogIndex] = None) -> None:
+        self.config = config
+        self.model_storage, self.resource = model_storage, resource
+        self.scope_model = scope_model
+        self.catalog = catalog or CatalogIndex(lambda: entries_from_database(config["catalog_url"]),
+                                               config["catalog_max_age"])
+        self._descriptions: Dict[CatalogEntry, np.ndarray] = {}  # each program's sentence vector, by what it is
+        self.thresholds = Thresholds(**{name: config[name] for name in Thresholds.__dataclass_fields__})
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FrameReader":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "FrameReader":
+        scope_model = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                saved = np.load(directory / _MODEL_FILE)
+                scope_model = SubjectScope(saved["weights"], float(saved["bias"]), config["model_dir"])
+        except (ValueError, FileNotFoundError) as error:
+            logger.warning("FrameReader has no trained subject model (%s): subjects count as studies", error)
+        return cls(config, model_storage, resource, scope_model)
+
+    # ---- training ------------------------------------------------------------------------------
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return source_fingerprint()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learn which subjects are fields of study: those of in-domain examples and the study
+        lookup against those of off-topic examples and the everyday lookup."""
+        studied: List[str] = []
+        other: List[str] = []
+        for example in training_data.intent_examples:
+            intent = example.get(INTENT)
+            for entity in example.get(ENTITIES, []) or []:
+                if entity.get(ENTITY_ATTRIBUTE_TYPE) != SUBJECT:
+                    continue
+                phrase = _without_study_words(str(entity.get(ENTITY_ATTRIBUTE_VALUE, "")))
+                if phrase:
+                    (other if intent == OUT_OF_SCOPE else studied if is_domain(intent) else []).append(phrase)
+        for table in training_data.lookup_tables:
+            target = {STUDY_LOOKUP: studied, EVERYDAY_LOOKUP: other}.get(table["name"])
+            if target is not None:
+                target.extend(normalize_name(str(element)) for element in table["elements"])
+        if studied and other:
+            self.scope_model = SubjectScope.train(studied, other, self.config["model_dir"],
+                                                  self.config["random_seed"])
+            with self.model_storage.write_to(self.resource) as directory:
+                np.savez(directory / _MODEL_FILE, weights=self.scope_model.weights, bias=self.scope_model.bias)
+        return self.resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        index = self.catalog.current()
+        state = ConversationState.from_slots(tracker.get_slot) if tracker else ConversationState()
+        pending = self._pending_question(tracker)
+        for message in messages:
+            frame, ranking = self.read(message, index, pending)
+            if pending and pending in frame.situation and not frame.asks and frame.classified != CLARIFY:
+                decision = Decision(INFORM_SITUATION, ANSWER, "answers the questionnaire's question")
+            else:
+                decision = decide(frame, ranking, state, self.thresholds)
+            asked = fact_of(decision.intent) or fact_of(frame.classified)
+            frame = replace(frame, intent=decision.intent, verdict=decision.verdict, reason=decision.reason,
+                            fact=asked.name if asked else None)
+            if decision.intent != frame.classified:
+                message.set(INTENT, {INTENT_NAME_KEY: decision.intent, PREDICTED_CONFIDENCE_KEY: frame.confidence},
+                            add_to_output=True)
+            message.set(FRAME_KEY, frame.as_dict(), add_to_output=True)
+        return messages
+
+    def nearest_programs(self, subject: str, index: ProgramIndex) -> List[str]:
+        """Our programs closest in meaning to a subject we do not offer: "mechanical design" → the CAD course."""
+        entries = list(index.entries.values())
+        if not entries:
+            return []
+        encoder = shared_encoder(self.config["model_dir"])
+        wanted = [self._descriptions.get(entry) for entry in entries]
+        missing = [entry for entry, vector in zip(entries, wanted) if vector is None]
+        if missing:
+            vectors = encoder.encode([f"{entry.name}: {', '.join(entry.topics)}" for entry in missing])
+            self._descriptions.update(zip(missing, vectors))
+        similarity = np.stack([self._descriptions[entry] for entry in entries]) @ encoder.encode([subject])[0]
+        ranked = sorted(zip(similarity, (entry.slug for entry in entries)), reverse=True)
+        return [slug for score, slug in ranked[:MAX_NEAREST] if score >= self.config["nearest_similarity"]]
+
+    @staticmethod
+    def _pending_question(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
+        """The questionnaire question the learner is answering, if one is open."""
+        if tracker is None or tracker.active_loop_name != QUESTIONNAIRE_FORM:
+            return None
+        return tracker.get_slot("requested_slot")
+
+    def read(self, message: Message, index: ProgramIndex,
+             pending: Optional[str]) -> Tuple[Frame, List[Tuple[str, float]]]:
+        """The frame of one message before the scope decision, and the classifier's ranking."""
+        text = message.get(TEXT) or ""
+        tokens = [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT], []) or []]
+        intent = message.get(INTENT) or {}
+        ranking = [(entry.get(INTENT_NAME_KEY), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+                   for entry in message.get(INTENT_RANKING_KEY) or []]
+        programs: List[Tuple[str, ...]] = [mention.slugs for mention in index.mentions(text)]
+        topic, subject, course_subject = None, None, False
+        references = _entities(message, REFERENCE)
+        for entity in _entities(message, SUBJECT):
+            phrase = _without_study_words(str(entity.get(ENTITY_ATTRIBUTE_VALUE, "")))
+            if lexicon.only_reference_words(phrase):
+                references.append(entity)  # "what does the 2nd one cost": a reference, not a subject
+                continue
+            if lexicon.only_closed_class_words(phrase):
+                continue  # "what are the entry reqs", "any hybrid programs": what is asked, not what about
+            if not phrase or any(index.mentions(phrase)):
+                continue
+            named = index.topic_in(phrase)
+            by_key_words = index.by_key_words(phrase)
+            if named and index.topic_in(phrase, whole=True):
+                topic = topic or named
+            elif 0 < len(by_key_words) <= MAX_KEY_WORD_MATCHES and tuple(by_key_words) not in programs:
+                programs.append(tuple(by_key_words))  # "the bs in info security", "the design one"
+            elif not subject:
+                subject, course_subject = phrase, _beside_study_words(message, entity)
+        if not (topic or subject or programs) and lexicon.named_degree(tokens):
+            subject, course_subject = lexicon.named_degree(tokens), True  # "how long is the mba"
+        if not topic and not subject:
+            topic = index.topic_in(text)
+        # Ordinals, "both" and "which of them" point back whatever the tagger says; it judges "it" and "that".
+        words = (lexicon.pointing_words(text) or (str(references[0].get(ENTITY_ATTRIBUTE_VALUE, "")) if references else None)
+                 or lexicon.kind_reference(text))
+        reference = None
+        if words:
+            found = lexicon.reference_words(words)
+            reference = Reference(text=words, ordinal=found.ordinal, plural=found.plural, other=found.other)
+        found_situation = situation.answers(text, pending)
+        if pending == "learning_goal" or intent.get(INTENT_NAME_KEY) in QUESTIONNAIRE:
+            goal = subject or topic or (index.entries[programs[0][0]].name if programs and len(programs[0]) == 1 else None)
+            if (pending == "learning_goal" and not goal and len(text.split()) <= MAX_GOAL_WORDS and "?" not in text
+                    and intent.get(INTENT_NAME_KEY) not in SMALL_TALK | PERSON):  # "never mind" is no goal
+                goal = text.strip()[:80]
+            if goal:
+                found_situation["learning_goal"] = goal
+        scored = self.scope_model.probability(subject) if subject and self.scope_model else (1.0 if subject else 0.0)
+        frame = Frame(
+            text=text,
+            classified=intent.get(INTENT_NAME_KEY),
+            confidence=float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+            out_of_scope=next((score for name, score in ranking if name == OUT_OF_SCOPE), 0.0),
+            programs=tuple(programs),
+            topic=topic,
+            subject=subject,
+            study_subject=round(scored, 3),
+            nearest=tuple(self.nearest_programs(subject, index)) if subject else (),
+            course_subject=course_subject,
+            names_study=lexicon.names_study(tokens),
+            kinds=tuple(lexicon.kinds(text, tokens)),
+            level=lexicon.level(tokens),
+            delivery_format=lexicon.delivery_format(text),
+            max_cost=lexicon.price_bound(text),
+            facts_named=tuple(lexicon.facts_named(text)),
+            superlative=lexicon.superlative(text),
+            reference=reference,
+            situation=found_situation,
+            asks=clauses.is_put_as_a_question(text),
+            names_person=lexicon.names_a_person(text),
+        )
+        return frame, ranking

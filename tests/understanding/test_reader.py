@@ -1,0 +1,140 @@
+"""FrameReader: the frame of a message from what the pipeline found, and the scope decision on it."""
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.core.events import ActiveLoop, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.understanding.catalog_index import CatalogEntry, CatalogIndex
+from bot.understanding.frame import Frame
+from bot.understanding.reader import FrameReader
+
+ENTRIES = [
+    CatalogEntry("genai", "Introduction to Generative AI", "micro-credential", None, ("gen ai",), ("ai",)),
+    CatalogEntry("cad", "Introduction to CAD & Fusion 360", "micro-credential", None, ("fusion 360",),
+                 ("design", "engineering", "manufacturing")),
+]
+
+
+def message(text, intent, confidence=0.95, off_topic=0.02, **entities):
+    """A message as the pipeline leaves it before the reader: tokens, intent, ranking, entities."""
+    tokens, at = [], 0
+    for word in text.split():
+        at = text.index(word, at)
+        tokens.append(Token(word, at))
+        at += len(word)
+    found = []
+    for name, value in entities.items():
+        start = text.index(value)
+        found.append({"entity": name, "value": value, "start": start, "end": start + len(value)})
+    return Message(data={TEXT: text, TOKENS_NAMES[TEXT]: tokens, ENTITIES: found,
+                         INTENT: {"name": intent, "confidence": confidence},
+                         INTENT_RANKING_KEY: [{"name": intent, "confidence": confidence},
+                                              {"name": "out_of_scope", "confidence": off_topic}]})
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    component = FrameReader({**FrameReader.get_default_config()}, storage, Resource("reader"),
+                            catalog=CatalogIndex(lambda: ENTRIES))
+    training = TrainingData(
+        training_examples=[Message(data={TEXT: "how much is the nursing course", INTENT: "ask_cost",
+                                         ENTITIES: [{"entity": "subject", "value": "nursing", "start": 16, "end": 23}]}),
+                           Message(data={TEXT: "how much is a flight", INTENT: "out_of_scope",
+                                         ENTITIES: [{"entity": "subject", "value": "a flight", "start": 12, "end": 20}]})],
+        lookup_tables=[{"name": "study_field", "elements": ["biology", "welding", "chemistry", "accounting", "law"]},
+                       {"name": "everyday_thing", "elements": ["car insurance", "pizza", "phone bill", "concert tickets"]}])
+    component.train(training)
+    return component
+
+
+def frame_of(reader, msg, tracker=None):
+    reader.process([msg], tracker)
+    return Frame.of(msg.as_dict())
+
+
+def test_a_program_named_loosely_and_the_fact_asked(reader):
+    frame = frame_of(reader, message("how much is genai", "ask_cost", subject="genai"))
+    assert frame.programs == (("genai",),) and frame.fact == "cost" and frame.verdict == "answer"
+
+
+def test_a_field_of_study_we_lack_is_ours_and_something_else_is_not(reader):
+    biology = frame_of(reader, message("how much does it cost to study biology", "ask_cost", subject="biology"))
+    assert (biology.subject, biology.verdict, biology.intent) == ("biology", "answer", "ask_cost")
+    assert biology.study_subject > 0.5
+    pizza = frame_of(reader, message("how much is a pizza", "ask_cost", subject="a pizza"))
+    assert (pizza.verdict, pizza.intent) == ("decline", "out_of_scope")
+
+
+def test_the_kind_of_course_is_read_apart_from_its_subject(reader):
+    frame = frame_of(reader, message("is there a welding course", "list_programs", subject="welding course"))
+    assert frame.subject == "welding" and frame.course_subject and frame.names_study
+
+
+def test_a_subject_of_only_pointing_words_is_a_reference(reader):
+    frame = frame_of(reader, message("what does the 2nd one cost", "ask_cost", subject="the 2nd one"))
+    assert frame.subject is None and frame.reference.ordinal == 2
+
+
+def test_the_questionnaire_question_asked_is_read_from_the_conversation(reader):
+    tracker = DialogueStateTracker.from_events("learner", [ActiveLoop("decision_form"),
+                                                           SlotSet("requested_slot", "obligations")])
+    frame = frame_of(reader, message("none", "deny"), tracker)
+    assert frame.situation == {"obligations": []}
+    tracker = DialogueStateTracker.from_events("learner", [ActiveLoop("decision_form"),
+                                                           SlotSet("requested_slot", "learning_goal")])
+    frame = frame_of(reader, message("i want to get into fusion 360 stuff", "inform_situation"), tracker)
+    assert frame.situation["learning_goal"] == "Introduction to CAD & Fusion 360"
+
+
+def test_the_closest_programs_to_a_subject_we_lack(reader):
+    frame = frame_of(reader, message("do you have a mechanical design course", "list_programs",
+                                     subject="mechanical design"))
+    assert frame.nearest[:1] == ("cad",)
+
+
+def test_the_subject_model_is_saved_with_the_model(reader, tmp_path):
+    loaded = FrameReader.load({**FrameReader.get_default_config()}, reader.model_storage, reader.resource, None)
+    assert loaded.scope_model is not None
+    assert loaded.scope_model.probability("biology") == pytest.approx(reader.scope_model.probability("biology"))
+
+
+def test_an_answer_to_the_question_asked_is_taken_as_one_however_the_classifier_read_it(reader):
+    tracker = DialogueStateTracker.from_events("learner", [ActiveLoop("decision_form"),
+                                                           SlotSet("requested_slot", "learning_goal")])
+    frame = frame_of(reader, message("id like to get better at talking to clients and writing emails",
+                                     "inform_situation", confidence=0.39, off_topic=0.3), tracker)
+    assert frame.intent == "inform_situation" and frame.verdict == "answer"
+    assert frame.situation["learning_goal"].startswith("id like to get better")
+
+
+def test_calling_the_questionnaire_off_is_no_answer_to_it(reader):
+    tracker = DialogueStateTracker.from_events("learner", [ActiveLoop("decision_form"),
+                                                           SlotSet("requested_slot", "learning_goal")])
+    frame = frame_of(reader, message("never mind", "stop", confidence=0.6), tracker)
+    assert "learning_goal" not in frame.situation and frame.intent == "stop"
+
+
+def test_a_degree_with_a_name_of_its_own_is_a_subject_and_a_kind_named_with_the_points_back(reader):
+    mba = frame_of(reader, message("how long is the mba if i do it online", "ask_duration"))
+    assert (mba.subject, mba.course_subject, mba.verdict) == ("mba", True, "answer")
+    masters = frame_of(reader, message("the masters one, who is it for", "ask_audience"))
+    assert masters.reference.text == "the masters one" and masters.kinds == ("degree",) and masters.subject is None
+
+
+def test_a_question_about_a_program_that_names_one_fact_asks_that_fact(reader):
+    frame = frame_of(reader, message("what are the entry reqs for gen ai", "ask_program"))
+    assert (frame.intent, frame.fact) == ("ask_eligibility", "eligibility")
+    frame = frame_of(reader, message("tell me about gen ai", "ask_program"))
+    assert (frame.intent, frame.fact) == ("ask_program", None)
+
+
+def test_who_a_course_is_for_is_no_part_of_its_subject(reader):
+    frame = frame_of(reader, message("price of guitar for adults??", "ask_cost", subject="guitar for adults"))
+    assert frame.subject == "guitar"
