@@ -17,10 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from bot.actions import presenting
+from bot.actions import presenting, rating
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
-from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
 from bot.understanding import lexicon
+from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
 from bot.understanding.frame import Frame, Reference
 from bot.understanding.intents import faq_answer, is_faq
 from bot.understanding.lexicon import Superlative
@@ -479,6 +479,8 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_catalog_unavailable")
             return []
         reply.state = focus_after_several(reply.state, in_focus)
+        if reply.answered:
+            rating.offer(dispatcher.messages, tracker)
         if 0 < reply.answered < len(questions):
             dispatcher.utter_message(response="utter_answered_one_question")
         # Never empty-handed: ReplyGuardPolicy reads an action with no event at all as a failure.
