@@ -108,3 +108,12 @@ class RatingSummary(Base):
     value = Column(String(4))  # None until rated; "up" or "down" (the learner's latest tap)
     rated_at = Column(Float)
     day = Column(Date)  # of the rating, in the office's time zone
+
+
+class WeeklySummarySent(Base):
+    """A week whose summary was e-mailed to the admins (DESK_WEEKLY_SUMMARY), so it goes once."""
+
+    __tablename__ = "analytics_weekly_summaries"
+
+    week_of = Column(Date, primary_key=True)  # the day it was due, in the office's time zone
+    sent_at = Column(Float, nullable=False)
