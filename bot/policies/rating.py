@@ -21,8 +21,9 @@ class RatingPolicy(ReplyThenListenPolicy):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        # Above the handoff policy: a rating is not a message for the coach.
-        return {"priority": 9, "responses": {"up": "utter_rating_thanks", "down": "utter_rating_sorry"}}
+        # Above the handoff policy (a rating is not a message for the coach), beside the message limit's 9
+        # (a tap is never over-long); Rasa wants every priority different.
+        return {"priority": 10, "responses": {"up": "utter_rating_thanks", "down": "utter_rating_sorry"}}
 
     def reply(self, tracker: DialogueStateTracker) -> Optional[str]:
         message = tracker.latest_message
