@@ -246,9 +246,10 @@ def _matching_keys(session: Session, tracker, period: figures.Period, filters: R
     wanted = review.normalize(filters.search)
     found: List[str] = []
     ids = {message: key for key, message in newest.items()}
+    messages = list(ids)
     with tracker.connect() as connection:
-        for start in range(0, len(ids), 500):
-            chunk = list(ids)[start:start + 500]
+        for start in range(0, len(messages), 500):
+            chunk = messages[start:start + 500]
             texts = tracker_events.texts(connection, chunk)
             found.extend(ids[message] for message in chunk if wanted in review.normalize(texts.get(message, "")))
     return found
