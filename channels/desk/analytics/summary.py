@@ -1,4 +1,5 @@
-"""Folds Rasa's events, in the order Rasa stored them, into one row per conversation and per message.
+"""Folds Rasa's events, in the order Rasa stored them, into one row per conversation, per message and
+per answer offered for rating (with the learner's thumbs up or down, channels/ratings.py).
 
 Incremental: each run reads the events after the last one it folded, so the desk keeps up with a
 few milliseconds of work every few seconds; a store that was replaced or emptied is read afresh.
