@@ -55,3 +55,9 @@ def test_bars_are_one_per_row_with_escaped_labels():
     assert "<script>" not in svg and HOSTILE in "".join(tree.itertext())
     empty = parsed(charts.bars(Series("t", ("topic", "answers"), [])))
     assert by_id(empty, "bar-") == [] and "Nothing in this period" in "".join(empty.itertext())
+
+
+def test_percentages_are_drawn_on_a_scale_to_100_even_when_all_are_low():
+    tree = parsed(charts.bars(Series("s", ("program", "helpful %"), [("a", 0.0), ("b", 5.0)]), 100))
+    assert len(by_id(tree, "bar-")) == 2
+    assert "100" in "".join(tree.itertext())  # the axis runs to 100 %, not to the longest bar

@@ -6,7 +6,7 @@ escaped by matplotlib's writer.
 """
 import io
 import math
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -90,8 +90,9 @@ def lines_per_day(series: Series, columns: Sequence[int], names: Sequence[str],
         return _svg(figure)
 
 
-def bars(series: Series) -> str:
-    """One horizontal bar per row, (label, count), in the rows' order from the top."""
+def bars(series: Series, upper: Optional[float] = None) -> str:
+    """One horizontal bar per row, (label, count), in the rows' order from the top; on a scale up to
+    `upper` (100 for percentages), else to the longest bar."""
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure(1.0 + 0.28 * max(len(series.rows), 3))
         if not _empty(axes, series.rows):
@@ -100,7 +101,7 @@ def bars(series: Series) -> str:
             axes.set_yticks(range(len(labels)))
             axes.set_yticklabels(labels)
             axes.invert_yaxis()
-            axes.set_xlim(0, max(max(row[1] for row in series.rows), 1) * 1.05)
+            axes.set_xlim(0, upper or max(max(row[1] or 0 for row in series.rows), 1) * 1.05)
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
             axes.set_xlabel(series.header[1])
             for n, bar in enumerate(drawn):

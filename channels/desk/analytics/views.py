@@ -69,8 +69,8 @@ DRAW: Dict[str, Callable[[figures.Series], str]] = {
     "programs": charts.bars,
     "funnel": charts.bars,
     "satisfaction": lambda series: charts.lines_per_day(series, (1,), ("satisfaction",), "% of answers rated"),
-    "satisfaction_topics": charts.bars,
-    "satisfaction_programs": charts.bars,
+    "satisfaction_topics": lambda series: charts.bars(series, 100),
+    "satisfaction_programs": lambda series: charts.bars(series, 100),
 }
 
 
