@@ -99,7 +99,9 @@ class RatingSummary(Base):
     """An answer that carried the rating buttons, and the learner's thumbs up or down once given."""
 
     __tablename__ = "analytics_ratings"
-    __table_args__ = (Index("ix_analytics_ratings_day", "day", "value"),)
+    # The satisfaction figures read ratings by day; the review finds the answers rated down by value.
+    __table_args__ = (Index("ix_analytics_ratings_day", "day", "value"),
+                      Index("ix_analytics_ratings_value", "value", "message_id"))
 
     message_id = Column(Integer, ForeignKey("analytics_messages.id", ondelete="CASCADE"),
                         primary_key=True, autoincrement=False)  # the learner message the answer answered

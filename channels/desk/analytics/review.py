@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from channels.desk.analytics.models import ConversationSummary, MessageSummary, RatingSummary, ReviewLabel
@@ -61,25 +61,34 @@ class Group:
 def _visible(start: date, end: date, kinds: Sequence[str], channels: Optional[Sequence[str]] = None,
              keys: Optional[Sequence[str]] = None):
     """Messages of the period in the review (of these kinds, on these channels, in these groups), less those
-    a label hides; each with its kind (an unhelpful rating first) and channel."""
+    a label hides; each with its kind (an unhelpful rating first).
+
+    Missed messages are read from the review's index by outcome, the few rated down through their ratings:
+    two selects joined, where one with an OR would read every message of the period."""
     labels = (select(ReviewLabel.text_key, func.max(ReviewLabel.labelled_at).label("upto"),
                      func.max(case((ReviewLabel.decision != "example", 1), else_=0)).label("forever"))
               .group_by(ReviewLabel.text_key).subquery())
-    m, r, c = MessageSummary, RatingSummary, ConversationSummary
+    m, r = MessageSummary, RatingSummary
     outcomes = [kind for kind in kinds if kind != UNHELPFUL]
-    wanted = [m.outcome.in_(outcomes)] if outcomes else []
+    rated_down = select(r.message_id).where(r.value == "down")
+    parts = []
+    if outcomes:
+        parts.append(select(m.id, m.text_key, m.at, m.conversation_id,
+                            case((m.id.in_(rated_down), UNHELPFUL), else_=m.outcome).label("outcome"))
+                     .where(m.outcome.in_(outcomes), m.day.between(start, end)))
     if UNHELPFUL in kinds:
-        wanted.append(r.value == "down")
-    statement = (select(m.id, m.text_key, m.at, case((r.value == "down", UNHELPFUL), else_=m.outcome).label("outcome"))
-                 .join(c, c.id == m.conversation_id)
-                 .outerjoin(r, r.message_id == m.id)
-                 .outerjoin(labels, labels.c.text_key == m.text_key)
-                 .where(m.day.between(start, end), or_(*wanted) if wanted else False,
-                        or_(labels.c.text_key.is_(None), and_(labels.c.forever == 0, m.at > labels.c.upto))))
+        parts.append(select(m.id, m.text_key, m.at, m.conversation_id, literal(UNHELPFUL).label("outcome"))
+                     .join(r, r.message_id == m.id)
+                     .where(r.value == "down", m.day.between(start, end), *([m.outcome.not_in(outcomes)] if outcomes else [])))
+    found = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    statement = (select(found.c.id, found.c.text_key, found.c.at, found.c.outcome)
+                 .outerjoin(labels, labels.c.text_key == found.c.text_key)
+                 .where(or_(labels.c.text_key.is_(None), and_(labels.c.forever == 0, found.c.at > labels.c.upto))))
     if channels:
-        statement = statement.where(c.channel.in_(list(channels)))
+        c = ConversationSummary
+        statement = statement.join(c, c.id == found.c.conversation_id).where(c.channel.in_(list(channels)))
     if keys is not None:
-        statement = statement.where(m.text_key.in_(list(keys)))
+        statement = statement.where(found.c.text_key.in_(list(keys)))
     return statement.subquery()
 
 
