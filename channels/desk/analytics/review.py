@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -143,16 +144,27 @@ def label(session: Session, key: str, decision: str, intent: Optional[str], admi
     return row
 
 
-def intent_choices(domain_dir: Path) -> List[str]:
-    """What a missed message can be an example of: the domain's intents (each FAQ answer is one)."""
+def _files(directory: Path) -> Tuple[Tuple[str, int], ...]:
+    """The YAML files under a directory with their modification times: what the caches below are keyed by."""
+    return tuple((str(path), path.stat().st_mtime_ns) for path in sorted(directory.rglob("*.yml")))
+
+
+@lru_cache(maxsize=4)
+def _domain_intents(files: Tuple[Tuple[str, int], ...]) -> Tuple[str, ...]:
     intents: List[str] = []
-    for path in sorted(domain_dir.glob("*.yml")):
-        domain = yaml.safe_load(path.read_text()) or {}
+    for path, _ in files:
+        domain = yaml.safe_load(Path(path).read_text()) or {}
         for intent in domain.get("intents") or []:
             name = intent if isinstance(intent, str) else next(iter(intent))
             if name not in NOT_LABELLABLE:
                 intents.append(name)
-    return sorted(intents)
+    return tuple(sorted(intents))
+
+
+def intent_choices(domain_dir: Path) -> List[str]:
+    """What a missed message can be an example of: the domain's intents (each FAQ answer is one). Read
+    again only when a file changed (parsing the YAML takes a good part of a second)."""
+    return list(_domain_intents(_files(domain_dir)))
 
 
 # How an intent's name reads to an admin: its prefix in words, the rest with spaces.
@@ -177,15 +189,20 @@ def human_name(intent: str) -> str:
 
 
 def first_examples(nlu_dir: Path) -> Dict[str, str]:
-    """Each intent's first training example, without entity markup."""
+    """Each intent's first training example, without entity markup; read again only when a file changed."""
+    return dict(_first_examples(_files(nlu_dir)))
+
+
+@lru_cache(maxsize=4)
+def _first_examples(files: Tuple[Tuple[str, int], ...]) -> Tuple[Tuple[str, str], ...]:
     found: Dict[str, str] = {}
-    for path in sorted(nlu_dir.rglob("*.yml")):
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+    for path, _ in files:
+        for block in (yaml.safe_load(Path(path).read_text()) or {}).get("nlu") or []:
             lines = [line.strip()[2:] for line in str(block.get("examples") or "").splitlines()
                      if line.strip().startswith("- ")]
             if block.get("intent") and lines and block["intent"] not in found:
                 found[block["intent"]] = ENTITY_MARKUP.sub(r"\1", lines[0])
-    return found
+    return tuple(found.items())
 
 
 def described_choices(domain_dir: Path, nlu_dir: Path) -> List[Choice]:
