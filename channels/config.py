@@ -61,6 +61,20 @@ def smtp_url(env: Mapping[str, str], name: str) -> Optional[str]:
     return value
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekly_time(env: Mapping[str, str], name: str) -> Optional[Tuple[int, int, int]]:
+    """The variable as a moment of the week, `Mon 08:00`: (weekday, Monday 0; hour; minute), None when unset."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    found = re.fullmatch(r"([A-Za-z]{3})\w*\s+(\d{1,2}):(\d{2})", value)
+    if not found or found.group(1).lower() not in WEEKDAYS or int(found.group(2)) > 23 or int(found.group(3)) > 59:
+        raise ValueError(f"{name}={value!r} is not valid: it must look like 'Mon 08:00' (a day and a time)")
+    return WEEKDAYS.index(found.group(1).lower()), int(found.group(2)), int(found.group(3))
+
+
 def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
     """The variable as the name of a time zone, checked against the zone database."""
     value = env.get(name) or default
@@ -107,6 +121,8 @@ class ServerConfig:
     log_dir: Optional[Path] = None  # LOG_DIR: the services' logs under `make run`, kept DESK_RETENTION_DAYS
     smtp_url: Optional[str] = None  # SMTP_URL: e-mail new handoffs to the coaches on duty (optional)
     smtp_from: str = "Credential Advisor desk <desk@localhost>"  # SMTP_FROM: the alerts' sender
+    # DESK_WEEKLY_SUMMARY: when admins are e-mailed the week's analytics (`Mon 08:00`, office time); unset: never
+    weekly_summary: Optional[Tuple[int, int, int]] = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -138,6 +154,7 @@ class ServerConfig:
             log_dir=Path(env["LOG_DIR"]) if env.get("LOG_DIR") else None,
             smtp_url=smtp_url(env, "SMTP_URL"),
             smtp_from=env.get("SMTP_FROM") or cls.smtp_from,
+            weekly_summary=weekly_time(env, "DESK_WEEKLY_SUMMARY"),
         )
 
 

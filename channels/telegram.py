@@ -17,7 +17,7 @@ from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
 
 from aiogram.bot.api import TelegramAPIServer
-from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.exceptions import TelegramAPIError, ValidationError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
@@ -30,6 +30,7 @@ from channels.conversation_ids import conversation_id, local_part
 from channels.formatting import with_bullets
 from channels.limits import bounded, read_body
 from channels.outbox import SEND_TIMEOUT_SECONDS, Outbox, QueuedReplies, refused_as, undelivered_recorder
+from channels.ratings import is_rating_offer
 from channels.unavailable import UnavailableChannel
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,21 @@ REMEMBERED_KEYBOARDS = 10_000  # chats whose latest keyboard is kept, least rece
 
 class NotAnUpdate(ValueError):
     """A request with the webhook's secret whose body does not have the shape of a Telegram update."""
+
+
+def tapped_button(update: Dict[str, Any]) -> Optional[Tuple[str, int, Optional[str]]]:
+    """(the query's id, its chat, the button's data) of a tap on an inline keyboard button; None for
+    other updates."""
+    query = update.get("callback_query")
+    if query is None:
+        return None
+    if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+        raise NotAnUpdate("its callback query has no id")
+    chat_id, _ = chat_message({"message": query.get("message")})
+    if chat_id is None:
+        raise NotAnUpdate("its callback query has no message")
+    data = query.get("data")
+    return query["id"], chat_id, data if isinstance(data, str) else None
 
 
 def chat_message(update: Any) -> Tuple[Optional[int], Optional[str]]:
@@ -66,10 +82,12 @@ def chat_message(update: Any) -> Tuple[Optional[int], Optional[str]]:
 
 
 class TelegramReplies(TelegramOutput):
-    """Rasa's Telegram output through a configurable API URL, with buttons as a reply keyboard.
+    """Rasa's Telegram output through a configurable API URL, with buttons as a reply keyboard, and the
+    rating buttons as an inline keyboard under the answer they rate.
 
     A reply keyboard sends the tapped button's title as an ordinary message, so the latest
-    keyboard of each chat is remembered to turn the title back into the button's payload.
+    keyboard of each chat is remembered to turn the title back into the button's payload. An
+    inline button sends its payload itself, as a callback query.
     """
 
     def __init__(self, token: str, api_url: str) -> None:
@@ -80,6 +98,11 @@ class TelegramReplies(TelegramOutput):
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
+        if is_rating_offer(buttons):
+            inline = InlineKeyboardMarkup(row_width=len(buttons))
+            inline.add(*(InlineKeyboardButton(b["title"], callback_data=b["payload"]) for b in buttons))
+            await self.send_message(recipient_id, text, reply_markup=inline)
+            return
         keyboard = ReplyKeyboardMarkup(resize_keyboard=True, one_time_keyboard=True)
         for button in buttons:
             keyboard.add(KeyboardButton(button["title"]))
@@ -148,12 +171,19 @@ class TelegramChannel(TelegramInput):
         try:
             await self.output.request("setWebhook", {
                 "url": self.webhook_url, "secret_token": self.secret_token,
-                "allowed_updates": json.dumps(["message"]),
+                "allowed_updates": json.dumps(["message", "callback_query"]),
             })
         except TelegramAPIError as error:
             logger.error("Could not register the Telegram webhook %s: %s", self.webhook_url, error)
             return
         logger.info("Registered the Telegram webhook %s.", self.webhook_url)
+
+    async def acknowledge_tap(self, query_id: str) -> None:
+        """Telegram shows a tapped inline button as busy until the bot answers its query."""
+        try:
+            await self.output.request("answerCallbackQuery", {"callback_query_id": query_id})
+        except TelegramAPIError as error:  # the tap is answered in the chat all the same
+            logger.warning("Could not answer a Telegram callback query: %s", error)
 
     def user_text(self, text: str) -> str:
         """The learner's words: without the bot's @name, /start as a greeting."""
@@ -194,15 +224,18 @@ class TelegramChannel(TelegramInput):
                 return response.text("The update is not JSON.", status=400)
             try:
                 chat_id, text = chat_message(update)
+                tap = tapped_button(update)
             except NotAnUpdate as error:
                 logger.warning("Refused a Telegram update that is not one: %s", error)
                 return response.text(f"Not a Telegram update: {error}", status=400)
+            if tap is not None:
+                query_id, chat_id, text = tap
+            elif text:
+                text = self.output.payload_for(str(chat_id), self.user_text(text))
             if not text:
-                return response.text("")  # edits, stickers, photos, members joining: nothing to answer
+                # Edits, stickers, photos, members joining, only the bot's @name: nothing to answer.
+                return response.text("")
             chat = str(chat_id)
-            text = self.output.payload_for(chat, self.user_text(text))
-            if not text:
-                return response.text("")  # only the bot's @name
             try:
                 await on_new_message(UserMessage(bounded(text), QueuedReplies(self.outbox),
                                                  conversation_id(self.name(), chat), input_channel=self.name()))
@@ -210,6 +243,8 @@ class TelegramChannel(TelegramInput):
                 logger.error("Could not answer Telegram update %s (%s): Telegram will send it again.",
                              update.get("update_id"), error.__class__.__name__)
                 return response.text("The update could not be handled yet.", status=500)
+            if tap is not None:
+                await self.acknowledge_tap(tap[0])
             return response.text("")
 
         return telegram_webhook

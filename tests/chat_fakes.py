@@ -213,7 +213,8 @@ def slack_message(text: str, *, user: str, channel: str, ts: str, event_id: str,
 
 
 class FakeTelegram(FakeApi):
-    """Telegram's Bot API at `api_url` (setWebhook, sendMessage), and its webhook deliveries."""
+    """Telegram's Bot API at `api_url` (setWebhook, sendMessage, answerCallbackQuery), and its webhook
+    deliveries."""
 
     def __init__(self, token: str = TELEGRAM_TOKEN) -> None:
         super().__init__()
@@ -242,7 +243,21 @@ class FakeTelegram(FakeApi):
             return 200, {"ok": True, "result": {
                 "message_id": next(self._message_ids), "date": int(time.time()), "text": params["text"],
                 "chat": {"id": int(params["chat_id"]), "type": "private"}}}
+        if method == "answerCallbackQuery":
+            if not params.get("callback_query_id"):
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request: query is not found"}
+            self.record(method, params)
+            return 200, {"ok": True, "result": True}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+    def tap(self, chat_id: int, data: str) -> Dict[str, Any]:
+        """A tap on an inline keyboard button whose callback data is `data`, under a message of the chat."""
+        chat = {"id": chat_id, "type": "private", "first_name": "Learner"}
+        return {"update_id": next(self._update_ids), "callback_query": {
+            "id": str(next(self._update_ids)), "chat_instance": "1", "data": data,
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Learner"},
+            "message": {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                        "text": "…", "from": {"id": 1, "is_bot": True, "first_name": "Advisor"}}}}
 
     def update(self, chat_id: int, text: str) -> Dict[str, Any]:
         """A private-chat text message update."""

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from bot.actions import presenting
+from bot.actions import presenting, rating
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.understanding import lexicon
 from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
@@ -481,6 +481,8 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_catalog_unavailable")
             return []
         reply.state = focus_after_several(reply.state, in_focus)
+        if reply.answered:
+            rating.offer(dispatcher.messages, tracker)
         if 0 < reply.answered < len(questions):
             dispatcher.utter_message(response="utter_answered_one_question")
         # Never empty-handed: ReplyGuardPolicy reads an action with no event at all as a failure.

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
+from channels import ratings
 from channels.desk.analytics.tracker_events import events, metadata
 
 
@@ -50,9 +51,21 @@ class EventLog:
         self._add(sender, "user_featurization", {"use_text_for_featurization": False})
         return self
 
-    def bot(self, sender: str, response: str, text: str = "…", **metadata: Any) -> "EventLog":
-        self._add(sender, "bot", {"text": text, "metadata": {"utter_action": response, **metadata}})
+    def bot(self, sender: str, response: str, text: str = "…", buttons: Optional[List[Dict[str, str]]] = None,
+            **metadata: Any) -> "EventLog":
+        self._add(sender, "bot", {"text": text, "data": {"buttons": buttons or []},
+                                  "metadata": {"utter_action": response, **metadata}})
         return self
+
+    def rate(self, sender: str, value: str) -> "EventLog":
+        """A tap on a rating button (channels/ratings.py), and RatingPolicy's thanks."""
+        parse = {"intent": {"name": "rate_answer", "confidence": 1.0}, "text": ratings.payload(value),
+                 "entities": [{"entity": "rating", "value": value, "start": 0, "end": 0}]}
+        self._add(sender, "user", {"text": ratings.payload(value), "parse_data": parse,
+                                   "input_channel": self.channels[sender]}, intent="rate_answer")
+        self.action(sender, "utter_rating_thanks" if value == "up" else "utter_rating_sorry")
+        self.bot(sender, "utter_rating_thanks" if value == "up" else "utter_rating_sorry")
+        return self.listen(sender)
 
     def undelivered(self, sender: str, count: int) -> "EventLog":
         """The outbox's note of replies Slack or Telegram never took (channels/outbox.py)."""

@@ -1,5 +1,5 @@
 """Every figure of the overview on the hand-built log of tests/analytics/conftest.py, whose answers are known."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -7,7 +7,8 @@ from catalog_db.engine import get_engine, make_session
 from channels.desk.analytics import figures, summary
 from channels.desk.analytics.models import ConversationSummary, MessageSummary
 from handoff_db import schema as handoff_schema
-from tests.analytics.conftest import ZONE, office_log
+from handoff_db.models import Handoff
+from tests.analytics.conftest import DAY_1, DAY_2, ZONE, office_log
 from tests.analytics.event_log import EventLog, utc
 
 BOTH_DAYS = figures.Period(date(2026, 11, 23), date(2026, 11, 24))
@@ -52,8 +53,9 @@ def test_questionnaire_and_funnel(session):
     assert (found.questionnaire_started, found.questionnaire_completed) == (2, 1)
     assert found.paths == {"graduate certificate": 1}
     funnel = figures.questionnaire_funnel(figures.digest(session, BOTH_DAYS))
-    assert funnel.rows == [("started", 2), ("answered 1", 2), ("answered 2", 2), ("answered 3", 2),
-                           ("answered 4", 1), ("answered 5", 1), ("answered 6", 1), ("got a suggestion", 1)]
+    # cat answered the goal questions and her time, eve every question and got a recommendation.
+    assert funnel.rows == [("started", 2), ("goal", 2), ("time", 2), ("family and work", 1), ("budget", 1),
+                           ("education", 1), ("recommendation", 1)]
 
 
 def test_coach_waits(session):
@@ -144,3 +146,60 @@ def test_replies_slack_or_telegram_never_took_count_as_a_technical_problem(tmp_p
     with make_session(url) as session:
         found = overview(session, BOTH_DAYS)
     assert (found.learner_messages, found.failed) == (2, 1)
+
+
+def test_the_funnel_names_its_steps_and_only_narrows(tmp_path):
+    """Learners who skip a question, answer a later one first, or give everything in one message."""
+    url = f"sqlite:///{tmp_path / 'funnel.sqlite3'}"
+    summary.create_schema(get_engine(url, create=True))
+    log = EventLog(utc(2026, 11, 23, 15))
+
+    def start(sender):
+        log.session(sender, "socketio")
+        log.user(sender, "help me choose", "ask_recommendation").action(sender, "decision_form")
+        log.loop(sender, "decision_form").bot(sender, "utter_ask_learning_goal").listen(sender)
+
+    def answer(sender, slot, value):
+        log.user(sender, "…", "inform_situation").action(sender, "decision_form").slot(sender, slot, value)
+        log.listen(sender)
+
+    start("only-started")
+    start("goal-and-budget")  # a budget given with the goal: the furthest step counts, not how many
+    answer("goal-and-budget", "learning_goal", "data")
+    answer("goal-and-budget", "budget", {"usd": 500})
+    start("skipped-goal")  # "not sure" to the goal, then the time
+    answer("skipped-goal", "time_available", {"hours_per_week": 5})
+    log.session("all-at-once", "rest")  # everything in one message: a recommendation without the form
+    log.turn("all-at-once", "I want data, 5 h a week, $500, a bachelor's", "inform_situation", "action_recommend_path",
+             "utter_recommendation")
+    log.store(get_engine(url))
+    summary.update(get_engine(url), get_engine(url), ZONE)
+    with make_session(url) as session:
+        funnel = figures.questionnaire_funnel(figures.digest(session, figures.Period(date(2026, 11, 23),
+                                                                                      date(2026, 11, 23))))
+    assert [step for step, _ in funnel.rows] == ["started", "goal", "time", "family and work", "budget", "education",
+                                                 "recommendation"]
+    assert [count for _, count in funnel.rows] == [4, 3, 3, 2, 2, 1, 1]
+    counts = [count for _, count in funnel.rows]
+    assert all(later <= earlier for earlier, later in zip(counts, counts[1:]))
+
+
+def test_the_funnel_steps_are_the_questionnaire_s_questions():
+    assert {slot for _, slots in figures.FUNNEL_STEPS for slot in slots} == set(summary.QUESTIONNAIRE_SLOTS)
+
+
+def test_per_coach_figures(office):
+    with make_session(office) as session, session.begin():
+        first, second, third, unanswered, _ = session.query(Handoff).order_by(Handoff.id).all()
+        first.claimed_by = second.claimed_by = "dana"
+        third.claimed_by = unanswered.claimed_by = "sam"
+        first.status, first.outcome, first.closed_at = "closed", "enrolled", DAY_1 + timedelta(hours=2)
+        third.status, third.outcome, third.closed_at = "closed", "answered", DAY_2 + timedelta(hours=2)
+    with make_session(office) as session:
+        found = {one.coach: one for one in figures.per_coach(session, BOTH_DAYS, ZONE)}
+    assert sorted(found) == ["dana", "sam"]
+    # dana's first replies came after 2 and 10 minutes, sam's after 30 (the other is not answered yet).
+    assert (found["dana"].taken, found["dana"].first_reply_median) == (2, 360)
+    assert (found["sam"].taken, found["sam"].first_reply_median) == (2, 1800)
+    assert found["dana"].outcomes["enrolled"] == 1 and sum(found["dana"].outcomes.values()) == 1
+    assert found["sam"].outcomes["answered"] == 1 and sum(found["sam"].outcomes.values()) == 1

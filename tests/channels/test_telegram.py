@@ -40,7 +40,7 @@ async def test_without_token_or_secret_the_channel_answers_503_and_logs_why(serv
 async def test_the_webhook_is_registered_with_its_secret_on_start(serve, telegram_api):
     await serve(TelegramChannel.from_env(telegram_env(telegram_api, TELEGRAM_WEBHOOK_URL=WEBHOOK_URL)))
     call = await asyncio.to_thread(telegram_api.wait_for, "setWebhook", timeout=5)
-    assert call.params == {"url": WEBHOOK_URL, "secret_token": TELEGRAM_SECRET, "allowed_updates": ["message"]}
+    assert call.params == {"url": WEBHOOK_URL, "secret_token": TELEGRAM_SECRET, "allowed_updates": ["message", "callback_query"]}
 
 
 async def test_without_a_webhook_url_nothing_is_registered(serve, telegram_api, caplog):

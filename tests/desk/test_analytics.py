@@ -8,18 +8,20 @@ import pytest
 import yaml
 
 from catalog_db.engine import get_engine, make_session
+from channels import ratings
 from channels.config import ServerConfig
 from channels.desk.analytics import review
 from channels.desk.app import create_desk_app
 from handoff_db import desk_access
 from handoff_db.models import AuditEntry
 from handoff_db.schema import create_schema
-from tests.analytics.conftest import DAY_1, office_log
+from tests.analytics.conftest import DAY_1, DAY_2, office_log
 from tests.analytics.event_log import EventLog
 
 PASSWORD = "correct horse battery"
 PERIOD = "start=2026-11-23&end=2026-11-24"
 HOSTILE = "<script>alert('x')</script> what's the weather on mars"
+RATED, RATED_ANSWER = "what jobs can I get after it", "It is a <b>short</b> course."
 HOSTILE_PROGRAM = "=HYPERLINK(\"http://evil\")<img src=x onerror=alert(1)>"
 
 
@@ -38,6 +40,10 @@ def config(tmp_path):
     hostile.turn("mal", "how much is it", "ask_cost", "action_answer_question", "utter_program_cost",
                  program=HOSTILE_PROGRAM)
     hostile.store(get_engine(tracker))
+    rated = EventLog(DAY_2.replace(hour=23)).session("zed", "telegram")  # the newest message in the review
+    rated.user("zed", RATED, "ask_overview").action("zed", "action_answer_question")
+    rated.bot("zed", "utter_program_overview", RATED_ANSWER, buttons=ratings.BUTTONS).listen("zed")
+    rated.rate("zed", "down").store(get_engine(tracker))
     return ServerConfig(session_secret="desk-secret", database_url=desk, tracker_db_url=tracker,
                         catalog_db_url=desk, reviewed_nlu_path=tmp_path / "reviewed.yml")
 
@@ -69,7 +75,9 @@ async def test_strangers_are_sent_to_sign_in(client):
 async def test_coaches_see_the_overview_but_not_learners_messages(client):
     await sign_in(client, "dana")
     page = await (await client.get(f"/analytics?{PERIOD}")).text()
-    assert re.search(r'data-figure="conversations">7<', page)  # the office's 6 and mal's
+    assert re.search(r'data-figure="conversations">8<', page)  # the office's 6, mal's and zed's
+    assert re.search(r'data-figure="satisfaction">0.0 %<', page) and 'data-count="unhelpful">1<' in page
+    assert "No coach took a handoff in this period." in page
     assert "Review missed messages" not in page
     for path in ("/analytics/review", "/analytics/conversations/1"):
         assert (await client.get(path)).status == 403
@@ -91,8 +99,15 @@ def row_html(page: str, text: str) -> str:
 
 
 def row_of(page: str, text: str) -> dict:
-    """The hidden fields of the review row showing `text`."""
-    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', row_html(page, text)))
+    """The hidden fields of the review row's own form showing `text` (not its tick, which is the bulk form's)."""
+    form = row_html(page, text)
+    form = form[form.index('<form method="post"'):]
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+
+
+def tick_of(page: str, text: str) -> str:
+    """The value of the review row's tick, for the bulk form."""
+    return re.search(r'form="bulk" name="row" value="([^"]*)"', row_html(page, text)).group(1)
 
 
 async def test_admins_review_learner_text_as_text(client):
@@ -156,7 +171,7 @@ async def test_charts_are_svg_with_escaped_text(client):
     bars = [e for e in tree.iter() if (e.get("id") or "").startswith("bar-")]
     assert len(bars) == 2  # gen AI and the hostile slug
     funnel = ElementTree.fromstring((await (await client.get(f"/analytics/charts/funnel.svg?{PERIOD}")).text()).encode())
-    assert len([e for e in funnel.iter() if (e.get("id") or "").startswith("bar-")]) == 8
+    assert len([e for e in funnel.iter() if (e.get("id") or "").startswith("bar-")]) == 7  # started, five steps, recommendation
     page = await (await client.get(f"/analytics?{PERIOD}")).text()
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
     assert (await client.get(f"/analytics/charts/nothing.svg?{PERIOD}")).status == 404
@@ -172,7 +187,7 @@ async def test_csv_export_holds_the_chart_numbers(client):
     assert sorted(rows[1:]) == sorted([["introduction-to-generative-ai", "1"], ["'" + HOSTILE_PROGRAM, "1"]])
     per_day = list(csv.reader(io.StringIO(await (await client.get(f"/analytics/data/conversations.csv?{PERIOD}")).text())))
     assert per_day == [["day", "API", "Slack", "Telegram", "website"], ["2026-11-23", "2", "1", "0", "1"],
-                       ["2026-11-24", "0", "0", "1", "2"]]
+                       ["2026-11-24", "0", "0", "2", "2"]]
 
 
 async def test_a_wrong_period_is_explained(client):
@@ -207,3 +222,62 @@ async def test_pages_use_the_databases_the_app_opened(client, monkeypatch):
     for path in (f"/analytics?{PERIOD}", f"/analytics/charts/programs.svg?{PERIOD}", f"/analytics/data/faq.csv?{PERIOD}",
                  f"/analytics/review?{PERIOD}", "/analytics/conversations/1", "/"):
         assert (await client.get(path)).status == 200, path
+
+
+async def test_the_review_filters_searches_and_sorts(client):
+    await sign_in(client, "ali")
+
+    async def keys(query=""):
+        page = (await (await client.get(f"/analytics/review?{PERIOD}&{query}")).text())
+        return [key for key in re.findall(r'<tr data-key="(\w+)"', page)], page
+    every, page = await keys()
+    weather = review.text_key("what's the weather like tomorrow")
+    assert every[0] == weather  # the most frequent first (twice)
+    assert RATED in page and "rated unhelpful ×1" in page
+    assert "It is a &lt;b&gt;short&lt;/b&gt; course." in page and "<b>short</b>" not in page  # the answer, as text
+    newest, _ = await keys("order=newest")
+    assert newest[0] == review.text_key(RATED) and sorted(newest) == sorted(every)
+    assert (await keys("kind=unhelpful"))[0] == [review.text_key(RATED)]
+    assert sorted((await keys("kind=misunderstood&kind=low_confidence"))[0]) == sorted(
+        review.text_key(t) for t in ("zzz blorp", "asdf qwer", "is it worth it"))
+    on_the_website, _ = await keys("channel=socketio")
+    assert review.text_key("is it worth it") in on_the_website and review.text_key("zzz blorp") not in on_the_website
+    assert (await keys("q=BLORP"))[0] == [review.text_key("zzz blorp")]
+    assert (await keys("q=weather%20tomorrow&channel=telegram"))[0] == []
+
+
+async def test_intents_are_offered_by_name_with_an_example_and_none_chosen(client):
+    await sign_in(client, "ali")
+    select = row_html(await review_page(client), "zzz blorp")
+    select = select[select.index('<select name="intent">'):select.index("</select>")]
+    options = re.findall(r'<option value="(\w*)"( selected)?>([^<]*)</option>', select)
+    assert options[0] == ("", " selected", "Choose what it asks…")
+    assert all(not chosen for _, chosen, _ in options[1:])
+    named = {value: label for value, _, label in options}
+    assert named["faq_worth_it"].startswith("General question: worth it (e.g. “")
+    assert named["ask_cost"].startswith("Asks about: cost (e.g. “")
+    assert "rate_answer" not in named and "message_too_long" not in named
+
+
+async def test_several_groups_are_labelled_at_once(client, config):
+    await sign_in(client, "ali")
+    page = await review_page(client)
+    ticked = [tick_of(page, text) for text in ("zzz blorp", "asdf qwer")]
+    response = await client.post("/analytics/review/label", data=[
+        ("csrf", csrf_of(page)), ("decision", "dismissed"), ("back", f"{PERIOD}&order=newest"),
+        *(("row", tick) for tick in ticked)])
+    assert response.status == 200 and "Dismissed 2 groups." in await response.text()
+    assert "order=newest" in str(response.url)
+    page = await review_page(client)
+    assert review.text_key("zzz blorp") not in page and review.text_key("asdf qwer") not in page
+    ticked = [tick_of(page, text) for text in (HOSTILE, RATED)]
+    response = await client.post("/analytics/review/label", data=[
+        ("csrf", csrf_of(page)), ("decision", "example"), ("intent", "ask_overview"), *(("row", t) for t in ticked)])
+    assert "Added 2 examples of ask_overview" in await response.text()
+    assert review.read_examples(config.reviewed_nlu_path)["ask_overview"] == [
+        "<script>alert('x')</script> what's the weather on mars", RATED]
+    nothing = await client.post("/analytics/review/label", data={"csrf": csrf_of(page), "decision": "dismissed"})
+    assert nothing.status == 400
+    with make_session(config.database_url) as session:
+        logged = [a.action for a in session.query(AuditEntry).filter(AuditEntry.action.like("review %"))]
+    assert logged == ["review dismissed"] * 2 + ["review example ask_overview"] * 2

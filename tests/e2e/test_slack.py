@@ -120,3 +120,20 @@ def test_a_handoff_from_a_slack_thread_reaches_the_desk_and_the_coach_replies_in
 
     coach.close(path)
     assert learner.posted("back with me", channel=learner.channel).params["thread_ts"] == thread
+
+
+def test_an_answer_carries_rating_buttons_and_a_click_is_a_rating(stack, slack_api):
+    learner = Learner(stack, slack_api)
+    learner.say("how much is the gen AI course?")
+    answer = learner.posted("$10")
+    _, actions = answer.params["blocks"]
+    buttons = {element["text"]["text"]: element["value"] for element in actions["elements"]}
+    assert set(buttons) == {"👍 Helpful", "👎 Not helpful"}
+    click = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": learner.user}, "channel": {"id": learner.dm},
+             "message": {"ts": "1.000001", "text": answer.params["text"]},
+             "actions": [{"type": "button", "action_id": "a", "value": buttons["👍 Helpful"]}]}
+    assert slack_api.click(learner.webhook, click)[0] == 200
+    learner.posted("Thanks for letting us know")
+    rating = [event for event in stack.tracker_events(learner.conversation) if event["event"] == "user"][-1]
+    assert rating["parse_data"]["intent"]["name"] == "rate_answer"
+    assert [(e["entity"], e["value"]) for e in rating["parse_data"]["entities"]] == [("rating", "up")]

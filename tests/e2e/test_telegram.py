@@ -1,5 +1,6 @@
 """Telegram end to end: updates into the running Rasa through the webhook it registered with a fake
 Bot API, answers out through that fake's sendMessage."""
+import json
 import random
 import time
 
@@ -79,3 +80,25 @@ def test_a_handoff_from_telegram_reaches_the_desk_and_the_coach_replies_in_the_c
 
     coach.close(path)
     learner.sent("back with me")
+
+
+def test_an_answer_carries_a_rating_inline_keyboard_and_a_tap_is_a_rating(stack, telegram_api):
+    learner = Learner(telegram_api)
+    learner.say("how much is the gen AI course?")
+    answer = learner.sent("$10")
+    keyboard = answer.params["reply_markup"]["inline_keyboard"]
+    assert [[button["text"] for button in row] for row in keyboard] == [["👍 Helpful", "👎 Not helpful"]]
+    down = keyboard[0][1]["callback_data"]
+    assert telegram_api.deliver(telegram_api.tap(learner.chat, down))[0] == 200
+    learner.sent("Sorry that didn't help")
+    tapped = telegram_api.wait_for("answerCallbackQuery", timeout=10)
+    assert tapped.params["callback_query_id"]
+    rating = [event for event in stack.tracker_events(learner.conversation) if event["event"] == "user"][-1]
+    assert rating["parse_data"]["intent"]["name"] == "rate_answer"
+    assert [(e["entity"], e["value"]) for e in rating["parse_data"]["entities"]] == [("rating", "down")]
+    # The next answer, a message later, comes without the buttons (at most one offer every third message).
+    before = learner.messages()
+    learner.say("and how long is it?")
+    later = telegram_api.wait_for("sendMessage", lambda call: call.params["chat_id"] == str(learner.chat)
+                                  and all(call is not earlier for earlier in before))
+    assert "inline_keyboard" not in json.dumps(later.params.get("reply_markup") or {})

@@ -8,7 +8,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from zoneinfo import ZoneInfo
 
-from channels.desk.analytics import summary
+from channels.desk.analytics import summary, weekly
 from channels.desk.analytics.keys import SeriesCache, series_key, updater_key
 from channels.desk.analytics.views import setup_routes
 from channels.desk.databases import ensure_tables, reason
@@ -42,6 +42,7 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
                 # In chunks, so a page waiting to fold the newest events gets its turn during a long catch-up.
                 while await asyncio.to_thread(app[updater_key], ROUND_EVENTS) >= ROUND_EVENTS:
                     pass
+                await asyncio.to_thread(send_weekly_summary, app)
             except SQLAlchemyError as error:  # the pages say so too (databases.unavailable_page)
                 logger.error("analytics round: a database cannot be used: %s", reason(error))
             except Exception:  # keep the desk up; the next round tries again
@@ -54,6 +55,12 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+def send_weekly_summary(app: web.Application) -> None:
+    sent = weekly.send_if_due(app[db_key], app[config_key])
+    if sent:
+        logger.info("e-mailed the weekly summary due %s to the admins", sent)
 
 
 def setup_analytics(app: web.Application) -> None:

@@ -6,7 +6,7 @@ escaped by matplotlib's writer.
 """
 import io
 import math
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -47,31 +47,33 @@ def _day_ticks(axes, days: List[str]) -> None:
     axes.set_xticklabels([day[5:] for day in days[::step]], rotation=45, ha="right")
 
 
-def stacked_days(series: Series) -> str:
-    """Per day, one bar per column stacked (conversations by channel); each column's bars are one
-    collection ("bars-<column>", a path a day), which draws several times faster than a patch a bar."""
+def days_by_column(series: Series) -> str:
+    """Per day, one bar per column (conversations by channel), each column in a panel of its own with its
+    own scale, so a channel with a handful of conversations reads as clearly as one with thousands. Each
+    column's bars are one collection ("bars-<column>", a path a day), which draws several times faster
+    than a patch a bar."""
+    columns = series.header[1:]
     with matplotlib.rc_context(STYLE):
-        figure, axes = _figure()
+        figure = Figure(figsize=(8, 0.4 + 1.3 * max(len(columns), 1)), constrained_layout=True)
+        panels = figure.subplots(max(len(columns), 1), 1, sharex=True, squeeze=False)[:, 0]
         days = [row[0] for row in series.rows]
-        bottoms = [0] * len(days)
-        for n, column in enumerate(series.header[1:], start=1):
+        for n, (column, axes) in enumerate(zip(columns, panels), start=1):
             values = [row[n] for row in series.rows]
-            bars = PolyCollection([[(x - 0.4, low), (x + 0.4, low), (x + 0.4, low + v), (x - 0.4, low + v)]
-                                   for x, (low, v) in enumerate(zip(bottoms, values))],
-                                  facecolors=COLORS[(n - 1) % len(COLORS)], label=column)
+            bars = PolyCollection([[(x - 0.4, 0), (x + 0.4, 0), (x + 0.4, v), (x - 0.4, v)] for x, v in enumerate(values)],
+                                  facecolors=COLORS[(n - 1) % len(COLORS)])
             bars.set_gid(f"bars-{column}")
             axes.add_collection(bars)
-            bottoms = [b + v for b, v in zip(bottoms, values)]
-        axes.set_xlim(-0.6, len(days) - 0.4)
-        axes.set_ylim(0, max(max(bottoms, default=0), 1) * 1.15)
-        _day_ticks(axes, days)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_ylabel("conversations")
-        axes.legend(loc="upper left", frameon=False, ncol=len(series.header) - 1)
+            axes.set_xlim(-0.6, len(days) - 0.4)
+            axes.set_ylim(0, max(max(values, default=0), 1) * 1.15)
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
+            axes.set_ylabel(column, rotation=0, ha="right", va="center")
+        _day_ticks(panels[-1], days)
+        figure.supylabel("conversations")
         return _svg(figure)
 
 
-def lines_per_day(series: Series, columns: Sequence[int], names: Sequence[str]) -> str:
+def lines_per_day(series: Series, columns: Sequence[int], names: Sequence[str],
+                  unit: str = "% of conversations") -> str:
     """Per day, one line of points for each of the columns (percentages); days without data are gaps."""
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure()
@@ -83,13 +85,14 @@ def lines_per_day(series: Series, columns: Sequence[int], names: Sequence[str]) 
             line.set_gid(f"points-{name}")
         _day_ticks(axes, days)
         axes.set_ylim(0, 100)
-        axes.set_ylabel("% of conversations")
+        axes.set_ylabel(unit)
         axes.legend(loc="lower left", frameon=False, ncol=len(columns))
         return _svg(figure)
 
 
-def bars(series: Series) -> str:
-    """One horizontal bar per row, (label, count), in the rows' order from the top."""
+def bars(series: Series, upper: Optional[float] = None) -> str:
+    """One horizontal bar per row, (label, count), in the rows' order from the top; on a scale up to
+    `upper` (100 for percentages), else to the longest bar."""
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure(1.0 + 0.28 * max(len(series.rows), 3))
         if not _empty(axes, series.rows):
@@ -98,7 +101,7 @@ def bars(series: Series) -> str:
             axes.set_yticks(range(len(labels)))
             axes.set_yticklabels(labels)
             axes.invert_yaxis()
-            axes.set_xlim(0, max(max(row[1] for row in series.rows), 1) * 1.05)
+            axes.set_xlim(0, upper or max(max(row[1] or 0 for row in series.rows), 1) * 1.05)
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
             axes.set_xlabel(series.header[1])
             for n, bar in enumerate(drawn):

@@ -8,19 +8,23 @@ import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from zoneinfo import ZoneInfo
 
 from catalog_db.models import Program
-from channels.desk.analytics.models import ConversationSummary, MessageSummary
-from channels.desk.analytics.summary import HANDOFF_REASONS, QUESTIONNAIRE_SLOTS
-from handoff_db.handoffs import CHANNEL_NAMES, outcome_counts
+from channels.desk.analytics.models import ConversationSummary, MessageSummary, RatingSummary
+from channels.desk.analytics.summary import HANDOFF_REASONS
+from handoff_db.handoffs import CHANNEL_NAMES, OUTCOMES, outcome_counts
 from handoff_db.models import Handoff, HandoffMessage
 
 PRESETS = (7, 30, 90)
+# The questionnaire's steps as the funnel names them, each with the questions (slots) that make it.
+FUNNEL_STEPS = (("goal", ("learning_goal", "career_change")), ("time", ("time_available",)),
+                ("family and work", ("obligations",)), ("budget", ("budget",)), ("education", ("education",)))
+RECOMMENDATION_STEP = "recommendation"
 DEFAULT_DAYS = 30
 LONGEST_PERIOD_DAYS = 366
 
@@ -98,6 +102,8 @@ class Overview:
     waits: List[float] = field(default_factory=list)  # seconds, for the handoffs a coach answered
     unanswered_handoffs: int = 0
     outcomes: Dict[str, int] = field(default_factory=dict)  # handoffs closed in the period, by wrap-up reason
+    helpful: int = 0  # answers rated thumbs up in the period
+    unhelpful: int = 0  # and thumbs down
 
     @property
     def containment(self) -> Optional[float]:
@@ -106,6 +112,10 @@ class Overview:
     @property
     def handoff_rate(self) -> Optional[float]:
         return share(self.handoffs, self.conversations)
+
+    @property
+    def satisfaction(self) -> Optional[float]:
+        return share(self.helpful, self.helpful + self.unhelpful)
 
     @property
     def wait_median(self) -> Optional[float]:
@@ -125,7 +135,7 @@ class Group:
     handoff_reason: Optional[str]
     after_hours: bool
     callback: bool
-    answered: Optional[int]  # questionnaire questions answered; None: not started
+    furthest: Optional[int]  # the furthest questionnaire step reached (FUNNEL_STEPS, 0: none yet); None: not started
     path: Optional[str]
     conversations: int
     learner_messages: int
@@ -146,9 +156,20 @@ def digest(session: Session, period: Period) -> List[Group]:
         .where(c.day.between(period.start, period.end), c.learner_messages > 0)
         .group_by(c.day, c.channel, c.handoff_reason, c.after_hours, c.callback, c.questionnaire_slots,
                   c.recommended_path))
-    return [Group(day, channel_name(channel), reason, bool(after_hours), bool(callback),
-                  None if slots is None else len([s for s in slots.split(",") if s]), path, *(n or 0 for n in counts))
+    return [Group(day, channel_name(channel), reason, bool(after_hours), bool(callback), furthest_step(slots, path),
+                  path, *(n or 0 for n in counts))
             for day, channel, reason, after_hours, callback, slots, path, *counts in rows]
+
+
+def furthest_step(slots: Optional[str], path: Optional[str]) -> Optional[int]:
+    """How far a conversation went in the questionnaire: 1 for the first of FUNNEL_STEPS … the recommendation
+    after the last; 0 when started without an answer, None when not started."""
+    if slots is None and path is None:
+        return None
+    if path is not None:
+        return len(FUNNEL_STEPS) + 1
+    answered = set(filter(None, slots.split(",")))
+    return max((n for n, (_, names) in enumerate(FUNNEL_STEPS, start=1) if answered & set(names)), default=0)
 
 
 def overview(session: Session, period: Period, zone: ZoneInfo, groups: Sequence[Group]) -> Overview:
@@ -164,7 +185,7 @@ def overview(session: Session, period: Period, zone: ZoneInfo, groups: Sequence[
             if group.after_hours:
                 result.after_hours += group.conversations
                 result.after_hours_callbacks += group.conversations if group.callback else 0
-        if group.answered is not None:
+        if group.furthest is not None:
             result.questionnaire_started += group.conversations
         if group.path is not None:
             result.questionnaire_completed += group.conversations
@@ -172,6 +193,11 @@ def overview(session: Session, period: Period, zone: ZoneInfo, groups: Sequence[
     result.paths = dict(sorted(result.paths.items(), key=lambda item: (-item[1], item[0])))
     result.waits, result.unanswered_handoffs = handoff_waits(session, period, zone)
     result.outcomes = outcome_counts(session, *period.utc_bounds(zone))
+    ratings = dict(session.execute(select(RatingSummary.value, func.count())
+                                   .where(RatingSummary.day.between(period.start, period.end),
+                                          RatingSummary.value.is_not(None))
+                                   .group_by(RatingSummary.value)).all())
+    result.helpful, result.unhelpful = ratings.get("up", 0), ratings.get("down", 0)
     return result
 
 
@@ -239,28 +265,98 @@ def top_faq_topics(session: Session, period: Period) -> Series:
     return Series("Top 10 general questions", ("topic", "answers"), rows)
 
 
+def _program_names(catalog: Optional[Session], slugs: Sequence[str]) -> Dict[str, str]:
+    if catalog is None or not slugs:
+        return {}
+    return dict(catalog.execute(select(Program.slug, Program.name).where(Program.slug.in_(list(slugs)))).all())
+
+
 def top_programs(session: Session, period: Period, catalog: Optional[Session]) -> Series:
     found = _top(session, period, MessageSummary.program)
-    names: Dict[str, str] = {}
-    if catalog is not None and found:
-        names = dict(catalog.execute(select(Program.slug, Program.name)
-                                     .where(Program.slug.in_([slug for slug, _ in found]))).all())
+    names = _program_names(catalog, [slug for slug, _ in found])
     return Series("Top 10 programs asked about", ("program", "questions"),
                   [(names.get(slug, slug), count) for slug, count in found])
 
 
 def questionnaire_funnel(groups: Sequence[Group]) -> Series:
-    """Conversations that started the questionnaire, answered at least k of its questions, got a suggestion."""
-    answered = [0] * (len(QUESTIONNAIRE_SLOTS) + 1)
-    started = completed = 0
+    """Conversations that started the questionnaire, then reached each step (or a later one): it only narrows."""
+    reached = [0] * (len(FUNNEL_STEPS) + 2)  # by furthest step: 0 (none yet) … the recommendation
     for group in groups:
-        if group.answered is None:
-            continue
-        started += group.conversations
-        completed += group.conversations if group.path is not None else 0
-        answered[min(group.answered, len(QUESTIONNAIRE_SLOTS))] += group.conversations
-    rows = [("started", started)]
-    for k in range(1, len(QUESTIONNAIRE_SLOTS) + 1):
-        rows.append((f"answered {k}", sum(answered[k:])))
-    rows.append(("got a suggestion", completed))
-    return Series("Questionnaire funnel", ("step", "conversations"), rows)
+        if group.furthest is not None:
+            reached[group.furthest] += group.conversations
+    names = ["started", *(name for name, _ in FUNNEL_STEPS), RECOMMENDATION_STEP]
+    return Series("Questionnaire funnel", ("step", "conversations"),
+                  [(name, sum(reached[n:])) for n, name in enumerate(names)])
+
+
+# Learners' ratings of answers: shares of thumbs up among the answers rated in the period (on the day of the rating).
+SATISFACTION_HEADER = ("helpful %", "helpful", "not helpful")
+
+
+def _satisfaction_row(up: int, down: int) -> Tuple[Optional[float], int, int]:
+    return _percent(share(up, up + down)), up, down
+
+
+def _ratings_by(session: Session, period: Period, column) -> List[Tuple[Any, int, int]]:
+    """(value of the column, thumbs up, thumbs down) for the answers rated in the period, most rated first."""
+    up = func.sum(case((RatingSummary.value == "up", 1), else_=0))
+    down = func.sum(case((RatingSummary.value == "down", 1), else_=0))
+    return [(key, int(ups or 0), int(downs or 0)) for key, ups, downs in session.execute(
+        select(column, up, down).select_from(RatingSummary)
+        .join(MessageSummary, MessageSummary.id == RatingSummary.message_id)
+        .where(RatingSummary.day.between(period.start, period.end), RatingSummary.value.is_not(None))
+        .group_by(column).order_by(func.count().desc(), column))]
+
+
+def satisfaction_per_day(session: Session, period: Period) -> Series:
+    found = {day: (up, down) for day, up, down in _ratings_by(session, period, RatingSummary.day)}
+    return Series("Answers rated helpful per day", ("day", *SATISFACTION_HEADER),
+                  [(day.isoformat(), *_satisfaction_row(*found.get(day, (0, 0)))) for day in period.days])
+
+
+def satisfaction_by_topic(session: Session, period: Period) -> Series:
+    rows = [(topic.replace("_", " "), *_satisfaction_row(up, down))
+            for topic, up, down in _ratings_by(session, period, MessageSummary.faq_topic) if topic is not None]
+    return Series("Answers rated helpful, by general question", ("topic", *SATISFACTION_HEADER), rows)
+
+
+def satisfaction_by_program(session: Session, period: Period, catalog: Optional[Session]) -> Series:
+    found = [(slug, up, down) for slug, up, down in _ratings_by(session, period, MessageSummary.program)
+             if slug is not None]
+    names = _program_names(catalog, [slug for slug, _, _ in found])
+    return Series("Answers rated helpful, by program", ("program", *SATISFACTION_HEADER),
+                  [(names.get(slug, slug), *_satisfaction_row(up, down)) for slug, up, down in found])
+
+
+# Coaches: handoffs each one had (claimed or was assigned), opened in the period.
+@dataclass(frozen=True)
+class CoachFigures:
+    coach: str
+    taken: int
+    first_reply_median: Optional[float]  # seconds from the handoff to its first coach reply
+    outcomes: Dict[str, int]  # of their handoffs closed in the period, by wrap-up reason
+
+
+def per_coach(session: Session, period: Period, zone: ZoneInfo) -> List[CoachFigures]:
+    start, end = period.utc_bounds(zone)
+    first_reply = (select(HandoffMessage.handoff_id, func.min(HandoffMessage.created_at).label("at"))
+                   .where(HandoffMessage.role == "coach").group_by(HandoffMessage.handoff_id).subquery())
+    taken: Dict[str, List[Optional[float]]] = {}
+    for coach, opened, replied in session.execute(
+            select(Handoff.claimed_by, Handoff.created_at, first_reply.c.at)
+            .outerjoin(first_reply, first_reply.c.handoff_id == Handoff.id)
+            .where(Handoff.claimed_by.is_not(None), Handoff.created_at >= start, Handoff.created_at < end)):
+        taken.setdefault(coach, []).append(None if replied is None else (_utc(replied) - _utc(opened)).total_seconds())
+    closed: Dict[str, Dict[str, int]] = {}
+    for coach, outcome, count in session.execute(
+            select(Handoff.claimed_by, Handoff.outcome, func.count())
+            .where(Handoff.claimed_by.is_not(None), Handoff.status == "closed", Handoff.outcome.is_not(None),
+                   Handoff.closed_at >= start, Handoff.closed_at < end)
+            .group_by(Handoff.claimed_by, Handoff.outcome)):
+        closed.setdefault(coach, {})[outcome] = count
+    result = []
+    for coach in sorted(set(taken) | set(closed)):
+        waits = [wait for wait in taken.get(coach, []) if wait is not None]
+        result.append(CoachFigures(coach, len(taken.get(coach, [])), statistics.median(waits) if waits else None,
+                                   {outcome: closed.get(coach, {}).get(outcome, 0) for outcome in OUTCOMES}))
+    return result

@@ -1,6 +1,7 @@
 """The analytics' own tables in the desk's database: the summary built from Rasa's events, and labels.
 
-The summary is derived data: `summary.rebuild` can always make it again from the tracker store.
+The summary (with the learners' ratings of answers) is derived data: `summary.rebuild` can always
+make it again from the tracker store.
 Labels are what admins decided about missed messages, and are the only thing here a person wrote.
 """
 from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
@@ -92,3 +93,29 @@ class ReviewLabel(Base):
     intent = Column(String(120))  # for examples: the intent (faq_<topic> for a general question)
     labelled_by = Column(String(100), nullable=False)
     labelled_at = Column(Float, nullable=False, index=True)
+
+
+class RatingSummary(Base):
+    """An answer that carried the rating buttons, and the learner's thumbs up or down once given."""
+
+    __tablename__ = "analytics_ratings"
+    # The satisfaction figures read ratings by day; the review finds the answers rated down by value.
+    __table_args__ = (Index("ix_analytics_ratings_day", "day", "value"),
+                      Index("ix_analytics_ratings_value", "value", "message_id"))
+
+    message_id = Column(Integer, ForeignKey("analytics_messages.id", ondelete="CASCADE"),
+                        primary_key=True, autoincrement=False)  # the learner message the answer answered
+    conversation_id = Column(Integer, nullable=False, index=True)
+    answer_event_id = Column(Integer, nullable=False)  # the bot event with the buttons: the answer's last part
+    value = Column(String(4))  # None until rated; "up" or "down" (the learner's latest tap)
+    rated_at = Column(Float)
+    day = Column(Date)  # of the rating, in the office's time zone
+
+
+class WeeklySummarySent(Base):
+    """A week whose summary was e-mailed to the admins (DESK_WEEKLY_SUMMARY), so it goes once."""
+
+    __tablename__ = "analytics_weekly_summaries"
+
+    week_of = Column(Date, primary_key=True)  # the day it was due, in the office's time zone
+    sent_at = Column(Float, nullable=False)

@@ -1,4 +1,5 @@
-"""Folds Rasa's events, in the order Rasa stored them, into one row per conversation and per message.
+"""Folds Rasa's events, in the order Rasa stored them, into one row per conversation, per message and
+per answer offered for rating (with the learner's thumbs up or down, channels/ratings.py).
 
 Incremental: each run reads the events after the last one it folded, so the desk keeps up with a
 few milliseconds of work every few seconds; a store that was replaced or emptied is read afresh.
@@ -20,11 +21,13 @@ from channels.desk.analytics.models import (
     Base,
     ConversationSummary,
     MessageSummary,
+    RatingSummary,
     ReviewLabel,
     SenderPointer,
     SummaryProgress,
 )
-from channels.desk.analytics.review import text_key
+from channels.desk.analytics.review import UNHELPFUL, text_key
+from channels.ratings import is_rating_offer, rating_of
 
 # What became of a learner message, from the response the assistant gave it; a turn that also
 # apologised for not understanding counts as misunderstood, whatever else it said.
@@ -41,7 +44,7 @@ UNDELIVERED_REPLIES = "undelivered_replies"
 OUTCOME_RANK = {"answered": 0, "low_confidence": 1, "failed": 2, "other_language": 3, "off_topic": 4,
                 "misunderstood": 5}
 COUNTED = ("misunderstood", "off_topic", "other_language", "low_confidence", "failed")  # a column each
-REVIEWED = ("misunderstood", "off_topic", "low_confidence")  # what the review queue shows
+REVIEWED = ("misunderstood", "off_topic", "low_confidence", UNHELPFUL)  # what the review queue shows
 # Answered, but below this confidence (intent, or the FAQ answer chosen) it was a guess.
 LOW_CONFIDENCE = 0.6
 
@@ -102,6 +105,7 @@ class Fold:
         self.pointers: Dict[str, SenderPointer] = {}
         self.conversations: Dict[str, ConversationSummary] = {}
         self.messages: Dict[int, MessageSummary] = {}
+        self.offers: Dict[str, RatingSummary] = {}  # each learner's latest answer offered for rating
 
     def load(self, senders: Iterable[str]) -> None:
         """Fetch where each of these learners' conversations stands."""
@@ -167,6 +171,11 @@ class Fold:
         return self.messages[message_id]
 
     def _user(self, conversation: ConversationSummary, event: tracker_events.Event) -> None:
+        rating = rating_of(event.data.get("parse_data") or {})
+        if rating is not None:  # a tap on the rating buttons: a rating of the answer, not a message
+            self._rate(event, rating)
+            conversation.open_message_id, conversation.open_offer = None, None
+            return
         said = _user_message(event.data)
         if conversation.channel is None:
             conversation.channel = (said.channel or "unknown")[:40]
@@ -188,6 +197,26 @@ class Fold:
         conversation.open_message_id = event.id
         conversation.open_offer = conversation.last_bot if conversation.last_bot in OFFER_REASONS else None
 
+    def _offer(self, conversation: ConversationSummary, message: MessageSummary, event: tracker_events.Event) -> None:
+        offer = self.session.get(RatingSummary, message.id) or RatingSummary(message_id=message.id)
+        offer.conversation_id, offer.answer_event_id = conversation.id, event.id
+        self.session.add(offer)
+        self.offers[conversation.sender_id] = offer
+
+    def _rate(self, event: tracker_events.Event, value: str) -> None:
+        """The learner's tap rates the newest answer offered to them (in an earlier session too)."""
+        offer = self.offers.get(event.sender_id)
+        if offer is None:
+            self.session.flush()
+            offer = self.session.execute(
+                select(RatingSummary).join(ConversationSummary, ConversationSummary.id == RatingSummary.conversation_id)
+                .where(ConversationSummary.sender_id == event.sender_id)
+                .order_by(RatingSummary.message_id.desc()).limit(1)).scalars().first()
+        if offer is None:  # past retention, or a tap on buttons the store never held
+            return
+        self.offers[event.sender_id] = offer
+        offer.value, offer.rated_at, offer.day = value, event.timestamp, _day(event.timestamp, self.zone)
+
     def _count(self, conversation: ConversationSummary, outcome: str, step: int) -> None:
         if outcome in COUNTED:
             setattr(conversation, outcome, getattr(conversation, outcome) + step)
@@ -205,6 +234,9 @@ class Fold:
             message.outcome = outcome
         if message is not None and response.startswith(FAQ_PREFIX):
             message.faq_topic = response[len(FAQ_PREFIX):][:100]
+        if message is not None and message.outcome != "relayed" and \
+                is_rating_offer((event.data.get("data") or {}).get("buttons")):
+            self._offer(conversation, message, event)
         if response in RECOMMENDATIONS:
             conversation.recommended_path = (_path_name(metadata.get("path")) or "unknown")[:60]
             if conversation.questionnaire_slots is None:  # answered everything in one message
@@ -243,7 +275,7 @@ def _progress(session: Session, tracker: Engine, newest: int) -> SummaryProgress
         progress = SummaryProgress(id=1, tracker=describe(tracker), last_event_id=0)
         session.add(progress)
     elif progress.tracker != describe(tracker) or newest < progress.last_event_id:
-        for table in (MessageSummary, ConversationSummary, SenderPointer):
+        for table in (RatingSummary, MessageSummary, ConversationSummary, SenderPointer):
             session.execute(delete(table))
         progress.tracker, progress.last_event_id = describe(tracker), 0
     return progress
@@ -299,6 +331,8 @@ def purge(session: Session, tracker: Engine, older_than_days: int, now: float) -
             removed = tracker_events.purge_before(connection, cutoff)
     old = select(ConversationSummary.id).where(ConversationSummary.started_at < cutoff)
     unsynchronized = {"synchronize_session": False}  # nothing of these is loaded in the session
+    session.execute(delete(RatingSummary).where(RatingSummary.conversation_id.in_(old)),
+                    execution_options=unsynchronized)
     session.execute(delete(MessageSummary).where(MessageSummary.conversation_id.in_(old)),
                     execution_options=unsynchronized)
     conversations = session.execute(delete(ConversationSummary).where(ConversationSummary.started_at < cutoff),

@@ -87,6 +87,15 @@ def texts(connection: Connection, event_ids: Sequence[int]) -> Dict[int, str]:
     return {row[0]: json.loads(row[1]).get("text") or "" for row in rows}
 
 
+def answer(connection: Connection, message_id: int, answer_event_id: int) -> str:
+    """What the assistant said to one learner message, up to the event that carried its rating buttons."""
+    sender = select(events.c.sender_id).where(events.c.id == message_id).scalar_subquery()
+    rows = connection.execute(
+        select(events.c.data).where(events.c.sender_id == sender, events.c.id > message_id,
+                                    events.c.id <= answer_event_id, events.c.type_name == "bot").order_by(events.c.id))
+    return "\n\n".join(filter(None, (json.loads(row[0]).get("text") for row in rows)))
+
+
 def conversation(connection: Connection, sender_id: str, first_id: int, last_id: int) -> List[Dict[str, Any]]:
     """The learner's and the assistant's messages of one conversation session, in order."""
     rows = connection.execute(
