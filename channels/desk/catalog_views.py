@@ -6,6 +6,7 @@ change is in the catalog database at once, and the assistant reads program names
 few seconds (bot/understanding/catalog_index.py), so a new or renamed program is answered without
 retraining. Every change is in the audit log with who made it.
 """
+import asyncio
 import logging
 from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import urlencode
@@ -14,7 +15,14 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from catalog_db import editing
-from catalog_db.loader import InvalidCatalog, dump_catalog, export_catalog, load_catalog, parse_catalog_text
+from catalog_db.loader import (
+    CatalogData,
+    InvalidCatalog,
+    dump_catalog,
+    export_catalog,
+    load_catalog,
+    parse_catalog_text,
+)
 from catalog_db.models import KINDS
 from catalog_db.record_schema import PROGRAM_FIELDS, FieldError
 from channels.desk.keys import catalog_key, db_key
@@ -194,8 +202,10 @@ async def retire_program(request: web.Request) -> web.StreamResponse:
 @coach_required(admin=True)
 async def export_page(request: web.Request) -> web.Response:
     """The catalog as `python -m catalog_db export` writes it."""
-    with request.app[catalog_key]() as session:
-        text = dump_catalog(export_catalog(session))
+    def export() -> str:
+        with request.app[catalog_key]() as session:
+            return dump_catalog(export_catalog(session))
+    text = await asyncio.get_running_loop().run_in_executor(None, export)
     return web.Response(text=text, content_type="application/x-yaml", charset="utf-8",
                         headers={"Content-Disposition": 'attachment; filename="catalog.yml"'})
 
@@ -203,23 +213,27 @@ async def export_page(request: web.Request) -> web.Response:
 @coach_required(admin=True)
 async def import_catalog(request: web.Request) -> web.Response:
     """Replace the whole catalog with an uploaded file, as `python -m catalog_db load` does: every
-    problem listed and nothing changed, or all of it in one transaction."""
+    problem listed and nothing changed, or all of it in one transaction. Reading thousands of programs
+    takes seconds, so it runs in a worker thread, as the export does, and the desk keeps answering."""
     upload = request["form"].get("catalog")
-    problems: List[str] = []
     if not isinstance(upload, web.FileField):
-        problems = ["Choose a catalog file (YAML) to import."]
-    else:
-        name = (upload.filename or "catalog.yml")[:100]
-        try:
-            data = parse_catalog_text(upload.file.read().decode("utf-8"), name)
-        except UnicodeDecodeError:
-            problems = [f"{name} is not UTF-8 text."]
-        except InvalidCatalog as invalid:
-            problems = [str(error) for error in invalid.errors]
-    if problems:
-        return _catalog_list(request, notice="Nothing was imported:", problems=problems, status=400)
-    with request.app[catalog_key]() as session, session.begin():
-        load_catalog(session, data)
+        return _catalog_list(request, notice="Nothing was imported:", problems=["Choose a catalog file (YAML)."],
+                             status=400)
+    name = (upload.filename or "catalog.yml")[:100]
+
+    def replace() -> CatalogData:
+        data = parse_catalog_text(upload.file.read().decode("utf-8"), name)
+        with request.app[catalog_key]() as session, session.begin():
+            load_catalog(session, data)
+        return data
+    try:
+        data = await asyncio.get_running_loop().run_in_executor(None, replace)
+    except UnicodeDecodeError:
+        return _catalog_list(request, notice="Nothing was imported:", problems=[f"{name} is not UTF-8 text."],
+                             status=400)
+    except InvalidCatalog as invalid:
+        return _catalog_list(request, notice="Nothing was imported:", problems=[str(e) for e in invalid.errors],
+                             status=400)
     _audit(request, f"catalog imported: {len(data.programs)} programs from {name}")
     raise web.HTTPFound(_url(request, "catalog") + "?" + urlencode(
         {"notice": f"Imported {len(data.programs)} programs from {name}; they replace the catalog."}))
