@@ -1,15 +1,18 @@
-"""The catalog's tables: institutions, programs, their aliases and topics (handoffs are in handoff_db)."""
+"""The catalog's tables: institutions, programs, their aliases and topics, and the edited wording of
+the general answers (handoffs are in handoff_db)."""
 from typing import Iterable
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     ForeignKey,
     Integer,
     Numeric,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import declarative_base, relationship, validates
 
@@ -77,6 +80,9 @@ class Program(Base):
     start_dates = Column(Text)  # when it starts or the next intake, as the institution words it
     page_url = Column(String(500))  # the program's page on the institution's website
     how_to_enrol = Column(Text)
+    # No longer offered: left out of lists and suggestions, still known by name, so a learner who asks
+    # about it hears that it is no longer offered.
+    retired = Column(Boolean, nullable=False, default=False, server_default=false())
 
     institution = relationship("Institution", back_populates="programs")
     aliases = relationship(
@@ -117,3 +123,19 @@ class ProgramTopic(Base):
     topic = Column(String(100), primary_key=True, index=True)
 
     program = relationship("Program", back_populates="topics")
+
+
+class AnswerVersion(Base):
+    """One saved wording of a general answer (a response of bot/domain/faq.yml), edited on the desk.
+
+    The newest version of a response is the one learners get; a version without text goes back to
+    the domain's own wording, which stays the shipped default.
+    """
+
+    __tablename__ = "answer_versions"
+
+    id = Column(Integer, primary_key=True)
+    response = Column(String(100), nullable=False, index=True)  # utter_faq_... or utter_general_...
+    text = Column(Text)  # None: the domain's default
+    author = Column(String(100), nullable=False)  # the desk's username of the admin who saved it
+    saved_at = Column(DateTime(timezone=True), nullable=False)

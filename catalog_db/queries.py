@@ -51,6 +51,7 @@ class ProgramFacts:
     how_to_enrol: Optional[str]
     aliases: Tuple[str, ...]
     topics: Tuple[str, ...]
+    retired: bool = False  # no longer offered: answered as such, never listed
 
 
 def _facts(program: Program) -> ProgramFacts:
@@ -76,6 +77,7 @@ def _facts(program: Program) -> ProgramFacts:
         start_dates=program.start_dates,
         page_url=program.page_url,
         how_to_enrol=program.how_to_enrol,
+        retired=program.retired,
         aliases=tuple(alias.alias for alias in program.aliases),
         topics=tuple(topic.topic for topic in program.topics),
     )
@@ -143,14 +145,18 @@ def search_programs(
     order_by: Optional[str] = None,
     descending: bool = False,
     limit: Optional[int] = None,
+    include_retired: bool = False,
 ) -> List[ProgramFacts]:
-    """Programs matching every given filter, by name unless `order_by` is "cost" or "duration".
+    """Programs matching every given filter, by name unless `order_by` is "cost" or "duration"; the
+    programs still offered unless `include_retired`.
 
     `topic` matches whole words of a topic tag (see `matching_topics`). `max_cost` leaves out
     programs whose cost is unknown; ordering by cost or duration (smallest first, or largest with
     `descending`) puts unknown figures last.
     """
     statement = _programs()
+    if not include_retired:
+        statement = statement.where(Program.retired.is_(False))
     if kind is not None:
         statement = statement.where(Program.kind == kind)
     if level is not None:
@@ -186,3 +192,22 @@ def institutions(session: Session) -> List[InstitutionFacts]:
         InstitutionFacts(name=row.name, phone=row.phone, email=row.email, website=row.website)
         for row in session.scalars(select(Institution).order_by(Institution.name))
     ]
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    """How many programs of a kind (or of every kind) are offered, and their lowest and highest listed cost."""
+
+    count: int
+    lowest_cost: Optional[float]
+    highest_cost: Optional[float]
+
+
+def kind_figures(session: Session, kind: Optional[str] = None) -> KindFigures:
+    """The figures of the programs offered of `kind`, or of every kind when None."""
+    statement = select(func.count(), func.min(Program.cost_usd), func.max(Program.cost_usd)).where(
+        Program.retired.is_(False))
+    if kind is not None:
+        statement = statement.where(Program.kind == kind)
+    count, lowest, highest = session.execute(statement).one()
+    return KindFigures(count, lowest, highest)

@@ -1,5 +1,5 @@
 """The rules one catalog record must follow, field by field: the one schema of a program (and of an
-institution) that the YAML loader checks files with and the desk's catalog form will check edits with.
+institution) that the YAML loader checks files with and the desk's catalog form checks edits with.
 
 A record is a mapping of field names to values as YAML gives them (text, numbers, true/false,
 lists). `check_program` and `check_institution` judge one record on its own; what depends on the
@@ -111,9 +111,12 @@ PROGRAM_FIELDS: Dict[str, FieldRule] = {
     "start_dates": _text(Program.start_dates),
     "page_url": _text(Program.page_url, web_address=True),
     "how_to_enrol": _text(Program.how_to_enrol),
+    "retired": FieldRule((bool,), "true or false"),
     "aliases": _list_of(ProgramAlias.alias),
     "topics": _list_of(ProgramTopic.topic),
 }
+# What an absent field means, where it is not "unknown": the export leaves these values out.
+PROGRAM_DEFAULTS: Dict[str, Any] = {"retired": False}
 # Program fields that are not columns of `programs`: the institution by name, aliases and topics rows.
 RELATED_FIELDS = ("institution", "aliases", "topics")
 
@@ -157,6 +160,8 @@ def check_institution(record: Mapping[str, Any]) -> CheckedRecord:
 
 def check_program(record: Mapping[str, Any]) -> CheckedRecord:
     values, errors = _check_fields(record, PROGRAM_FIELDS)
+    for key, default in PROGRAM_DEFAULTS.items():
+        values[key] = default if values[key] is None else values[key]
     if values["slug"] is not None and not SLUG.match(values["slug"]):
         errors.append(FieldError("slug", "slug must be lowercase letters and digits joined by hyphens"))
     for low, high in (("duration_min", "duration_max"), ("credits_min", "credits_max")):

@@ -4,6 +4,8 @@ import pytest
 from bot.actions.questions import ActionAnswerQuestion
 from bot.understanding.frame import Frame, Reference
 from bot.understanding.lexicon import Superlative
+from catalog_db import answer_versions, editing
+from catalog_db.engine import make_session
 from tests.actions_support import responses, run, tracker_for
 
 GENAI, CAD, LOTO = "introduction-to-generative-ai", "introduction-to-cad-and-fusion-360", "lockout-tagout-safety-training"
@@ -210,3 +212,27 @@ def test_a_kind_named_as_one_in_view_is_that_program_else_the_kind_in_general():
     messages, _ = ask(q("ask_duration", "duration", kinds=("certificate",), reference=Reference("the cert")),
                       slots={"program": GENAI})
     assert responses(messages) == ["utter_faq_compare_time"]
+
+
+def test_a_retired_program_is_no_longer_offered_and_no_longer_listed(seeded_url):
+    with make_session(seeded_url) as session, session.begin():
+        editing.set_retired(session, GENAI, True)
+    messages, slots = ask(q("ask_cost", "cost", programs=((GENAI,),)))
+    assert responses(messages) == ["utter_program_retired"]
+    assert messages[0]["program"] == "Introduction to Generative AI" and slots["program"] == GENAI
+    listed, _ = ask(q("list_programs", kinds=("micro-credential",)))
+    assert responses(listed) == ["utter_program_list"] and "Generative AI" not in listed[0]["lines"]
+
+
+def test_a_general_answer_edited_on_the_desk_is_said_in_its_words_under_its_name(seeded_url):
+    assert ask(q("faq_badge"))[0][0]["text"] is None  # the domain's wording, filled in by Rasa
+    with make_session(seeded_url) as session, session.begin():
+        answer_versions.save_version(session, "utter_faq_badge", "A badge shows off {name:" + GENAI + "}.", "ada")
+        answer_versions.save_version(session, "utter_faq_enroll", "Ask about {cost:" + GENAI + "}.", "ada")
+    messages, _ = ask(q("faq_badge"))
+    assert messages[0]["response"] == "utter_faq_badge"
+    assert messages[0]["text"] == "A badge shows off Introduction to Generative AI."
+    with make_session(seeded_url) as session, session.begin():
+        editing.set_retired(session, GENAI, True)  # since the answer was saved: its placeholder no longer fills
+    messages, _ = ask(q("ask_enrol", "enrol"))
+    assert responses(messages) == ["utter_faq_enroll"] and messages[0]["text"] is None

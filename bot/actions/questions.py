@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from bot.actions import presenting, rating
+from bot.actions import answer_placeholders, presenting, rating
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.understanding import lexicon
 from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
@@ -34,7 +34,7 @@ from bot.understanding.references import (
     resolve,
 )
 from bot.understanding.scope import ANSWER
-from catalog_db import queries
+from catalog_db import answer_versions, queries
 from catalog_db.queries import ProgramFacts
 
 logger = logging.getLogger(__name__)
@@ -51,11 +51,13 @@ KIND_PLURALS = {"micro-credential": "micro-credentials", "certificate": "certifi
 
 
 class Catalog:
-    """The catalog as one answer needs it: programs by slug, read once per action run."""
+    """The catalog as one answer needs it: programs by slug and the general answers as edited on the
+    desk, each read once per action run."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._programs: Dict[str, Optional[ProgramFacts]] = {}
+        self._edited: Optional[Dict[str, str]] = None
 
     def program(self, slug: str) -> Optional[ProgramFacts]:
         if slug not in self._programs:
@@ -68,6 +70,21 @@ class Catalog:
     def search(self, **filters: Any) -> List[ProgramFacts]:
         return queries.search_programs(self.session, **filters)
 
+    def edited_answer(self, response: str) -> Optional[str]:
+        """The desk's wording of a general answer, its placeholders filled; None for the domain's own
+        (also when a placeholder can no longer be filled: a program retired since the answer was saved)."""
+        if not answer_versions.is_editable(response):
+            return None
+        if self._edited is None:
+            self._edited = answer_versions.current_texts(self.session)
+        if response not in self._edited:
+            return None
+        try:
+            return answer_placeholders.fill(self.session, self._edited[response])
+        except answer_placeholders.Unfilled as problem:
+            logger.warning("the edited %s cannot be filled, so the domain's wording is said: %s", response, problem)
+            return None
+
 
 @dataclass
 class Reply:
@@ -75,10 +92,16 @@ class Reply:
 
     dispatcher: CollectingDispatcher
     state: ConversationState
+    catalog: Catalog
     answered: int = 0
     buttons: List[Dict[str, str]] = field(default_factory=list)
 
     def say(self, response: str, **values: Any) -> None:
+        """The response, in the desk's wording when a general answer was edited there (still named, so the
+        analytics count it as that answer)."""
+        edited = self.catalog.edited_answer(response)
+        if edited is not None:
+            values["text"] = edited
         self.dispatcher.utter_message(response=response, **values)
 
 
@@ -207,7 +230,11 @@ def answer_about_programs(fact: Fact, programs: List[ProgramFacts], reply: Reply
 
 
 def say_fact(program: ProgramFacts, fact: Fact, reply: Reply) -> None:
-    """One fact of one program, or that the catalog does not hold it (never a guess)."""
+    """One fact of one program, or that the catalog does not hold it (never a guess); a retired
+    program is no longer offered, whatever was asked."""
+    if program.retired:
+        reply.say("utter_program_retired", program=program.name)
+        return
     if fact.name == "overview":
         reply.say("utter_program_overview", program=program.name, kind=presenting.kind_label(program),
                   institution=program.institution, summary=program.summary or "",
@@ -467,10 +494,10 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         questions = Frame.questions_of(tracker.latest_message)
         state = ConversationState.from_slots(tracker.get_slot)
-        reply = Reply(dispatcher, state)
         try:
             with catalog_session() as session:
                 catalog = Catalog(session)
+                reply = Reply(dispatcher, state, catalog)
                 in_focus: List[str] = []
                 for question in questions:
                     if question.verdict == ANSWER:

@@ -2,7 +2,8 @@
 
 The index is read from the catalog database while the assistant runs (`CatalogIndex`), not baked
 into the model: a program added or renamed in the catalog is found in the next message, without
-retraining. Matching is by whole words on normalised text (`catalog_db.names.normalize_name`),
+retraining; a retired program is still found by name (to be answered as no longer offered) but
+never by topic. Matching is by whole words on normalised text (`catalog_db.names.normalize_name`),
 then by the same words typed without their spaces ("genai", "designfordelight"), then by spelling
 (rapidfuzz), then by the distinctive words of a subject the learner named ("the design one").
 """
@@ -45,6 +46,7 @@ class CatalogEntry:
     level: Optional[str]
     aliases: Tuple[str, ...] = ()
     topics: Tuple[str, ...] = ()
+    retired: bool = False
 
     def surfaces(self) -> List[str]:
         """Every normalised way of naming it: its name, its aliases, and the initials of a long name."""
@@ -98,7 +100,8 @@ class ProgramIndex:
             self.by_squashed.setdefault(_squashed(surface), set()).update(slugs)
         self.distinctive_surface: Dict[str, str] = {
             surface: " ".join(w for w in surface.split() if w not in GENERIC_NAME_WORDS) for surface in self.by_surface}
-        self.topics: Tuple[str, ...] = tuple(sorted({normalize_name(t) for e in entries for t in e.topics}))
+        self.offered: List[CatalogEntry] = [entry for entry in entries if not entry.retired]
+        self.topics: Tuple[str, ...] = tuple(sorted({normalize_name(t) for e in self.offered for t in e.topics}))
         self.name_words: Dict[str, Set[str]] = {
             slug: {w for surface in self.by_surface if slug in self.by_surface[surface] for w in surface.split()}
             for slug in self.entries}
@@ -179,8 +182,7 @@ class ProgramIndex:
                      if f" {topic} " in padded or _squashed(topic) in runs), None)
 
     def programs_about(self, topic: str) -> List[str]:
-        return sorted(slug for slug, entry in self.entries.items()
-                      if topic in {normalize_name(t) for t in entry.topics})
+        return sorted(entry.slug for entry in self.offered if topic in {normalize_name(t) for t in entry.topics})
 
     def nearest_topics(self, subject: str, limit: int = 3) -> List[str]:
         """Catalog topics spelt like the subject or sharing one of its words: "safty" → safety."""
@@ -227,11 +229,13 @@ READ_TIMEOUT = 1.0  # seconds: a catalog locked longer keeps the last index rath
 
 
 def entries_from_database(url: Optional[str] = None) -> List[CatalogEntry]:
-    """Every program of the catalog at `url` (CATALOG_DB_URL, else the default SQLite file)."""
+    """Every program of the catalog at `url` (CATALOG_DB_URL, else the default SQLite file), retired
+    ones too."""
     from catalog_db import queries
     from catalog_db.engine import limit_waiting, make_session
 
     with make_session(url) as session:
         limit_waiting(session, READ_TIMEOUT)
-        return [CatalogEntry(slug=p.slug, name=p.name, kind=p.kind, level=p.level, aliases=p.aliases, topics=p.topics)
-                for p in queries.search_programs(session)]
+        return [CatalogEntry(slug=p.slug, name=p.name, kind=p.kind, level=p.level, aliases=p.aliases, topics=p.topics,
+                             retired=p.retired)
+                for p in queries.search_programs(session, include_retired=True)]

@@ -241,7 +241,7 @@ class FrameReader(GraphComponent):
 
     def nearest_programs(self, subject: str, index: ProgramIndex) -> List[str]:
         """Our programs closest in meaning to a subject we do not offer: "mechanical design" → the CAD course."""
-        entries = list(index.entries.values())
+        entries = index.offered
         if not entries:
             return []
         encoder = shared_encoder(self.config["model_dir"])

@@ -41,7 +41,11 @@ MAX_BODY_BYTES = 64 * 1024  # the largest form is a coach's reply (4,000 charact
 
 @web.middleware
 async def refuse_large_bodies(request: web.Request, handler) -> web.StreamResponse:
-    """413 on a declared size over the limit before reading a byte (aiohttp would wait for the body)."""
+    """413 on a declared size over the limit before reading a byte (aiohttp would wait for the body); a
+    view taking larger bodies (a catalog file) says so in its `max_body_bytes`."""
+    larger = getattr(request.match_info.handler, "max_body_bytes", None)
+    if larger:
+        request = request.clone(client_max_size=larger)
     if (request.content_length or 0) > request.client_max_size:
         raise web.HTTPRequestEntityTooLarge(max_size=request.client_max_size, actual_size=request.content_length)
     return await handler(request)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from channels.desk import account_views, views
+from channels.desk import account_views, answer_views, catalog_views, views
 
 
 def setup_routes(app: web.Application) -> None:
@@ -33,4 +33,16 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/password", account_views.change_password, name="password_post")
     app.router.add_get("/welcome", account_views.welcome_page, name="welcome")
     app.router.add_post("/welcome", account_views.use_welcome_link, name="welcome_post")
+    app.router.add_get("/catalog", catalog_views.catalog_page, name="catalog")
+    app.router.add_get("/catalog/new", catalog_views.new_program_page, name="program_new")
+    app.router.add_post("/catalog/new", catalog_views.save_program, name="program_add")
+    app.router.add_get("/catalog/export", catalog_views.export_page, name="catalog_export")
+    app.router.add_post("/catalog/import", catalog_views.import_catalog, name="catalog_import")
+    app.router.add_get("/catalog/programs/{slug}", catalog_views.program_page, name="program")
+    app.router.add_post("/catalog/programs/{slug}", catalog_views.save_program, name="program_change")
+    app.router.add_post("/catalog/programs/{slug}/retire", catalog_views.retire_program, name="program_retire")
+    app.router.add_get("/answers", answer_views.answers_page, name="answers")
+    app.router.add_get("/answers/{response}", answer_views.answer_page, name="answer")
+    app.router.add_post("/answers/{response}", answer_views.save_answer, name="answer_save")
+    app.router.add_post("/answers/{response}/revert", answer_views.revert_answer, name="answer_revert")
     app.router.add_static("/static/", Path(__file__).parent / "static", name="static")

@@ -77,3 +77,12 @@ def test_the_catalog_is_read_again_when_old_and_kept_when_unreadable():
 
 def test_key_words_shortened_the_common_way(index):
     assert index.by_key_words("ed leadership") == ["edlead"]
+
+
+def test_a_retired_program_is_found_by_name_but_not_by_topic():
+    retired = CatalogEntry("welding", "Welding Basics", "micro-credential", None, ("welding course",), ("welding",),
+                           retired=True)
+    index = ProgramIndex([*ENTRIES, retired])
+    assert [mention.slugs for mention in index.mentions("how much is welding basics")] == [("welding",)]
+    assert "welding" not in index.topics and index.programs_about("welding") == []
+    assert retired not in index.offered and len(index.offered) == len(ENTRIES)
