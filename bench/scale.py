@@ -33,6 +33,7 @@ IN_MEMORY_ENDPOINTS = """action_endpoint:
   url: ${ACTION_SERVER_URL}
   headers:
     X-Action-Token: ${ACTION_SERVER_TOKEN}
+  enable_selective_domain: true
 """
 
 
