@@ -2,10 +2,6 @@
 import asyncio
 import contextlib
 import logging
-import os
-import sys
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator
 
 from aiohttp import web
@@ -23,19 +19,6 @@ logger = logging.getLogger(__name__)
 ROUND_SECONDS = 5
 ROUND_EVENTS = 20000
 PURGE_SECONDS = 3600
-# The folding rounds' niceness: never urgent (a page folds what it needs itself, at normal
-# priority), so on a busy machine they take what CPU Rasa and the pages leave.
-ROUND_NICENESS = 10
-
-
-def _lower_priority() -> None:
-    """Runs in the folding rounds' own thread, which Linux schedules on its own niceness."""
-    if not sys.platform.startswith("linux"):  # elsewhere a thread ID is no process ID: leave it be
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), ROUND_NICENESS)
-    except OSError as error:
-        logger.warning("analytics rounds keep normal priority: %s", error)
 
 
 async def rounds(app: web.Application) -> AsyncIterator[None]:
@@ -44,18 +27,12 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
     app[updater_key] = summary.Updater(desk, tracker, ZoneInfo(config.office_timezone))
     app[series_key] = SeriesCache()
 
-    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analytics-fold", initializer=_lower_priority)
-
-    async def in_background(function, *args):
-        return await asyncio.get_running_loop().run_in_executor(background, function, *args)
-
     async def loop() -> None:
         since_purge = PURGE_SECONDS
         while True:
             try:
                 ensure_tables(desk)  # here, not at start: the desk starts without its database
                 if since_purge >= PURGE_SECONDS:
-                    # At normal priority: it holds the tracker store's write lock while it deletes.
                     events, conversations = await asyncio.to_thread(
                         summary.purge_expired, desk, tracker, config.retention_days)
                     if events or conversations:
@@ -63,7 +40,7 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
                         app[series_key].clear()
                     since_purge = 0
                 # In chunks, so a page waiting to fold the newest events gets its turn during a long catch-up.
-                while await in_background(app[updater_key], ROUND_EVENTS) >= ROUND_EVENTS:
+                while await asyncio.to_thread(app[updater_key], ROUND_EVENTS) >= ROUND_EVENTS:
                     pass
             except SQLAlchemyError as error:  # the pages say so too (databases.unavailable_page)
                 logger.error("analytics round: a database cannot be used: %s", reason(error))
@@ -77,7 +54,6 @@ async def rounds(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    background.shutdown(wait=True)
 
 
 def setup_analytics(app: web.Application) -> None:
