@@ -33,7 +33,7 @@ from sqlalchemy.pool import SingletonThreadPool
 
 from catalog_db.engine import sqlite_file
 
-CACHED_CONVERSATIONS = 2000  # the most recently served; a 40-turn conversation takes about 0.5 MB
+CACHED_CONVERSATIONS = 2000  # the most recently served; 40 turns of bench/scale.py --store-calls take 90 KB
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ class URLTrackerStore(SQLTrackerStore):
     """Conversations in the database at `url` (any SQLAlchemy URL: a SQLite file, PostgreSQL...)."""
 
     def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
-                 event_broker: Optional[EventBroker] = None, cached_conversations: int = CACHED_CONVERSATIONS,
-                 **kwargs: Any) -> None:
+                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
         if not host or "://" not in host:
             raise ValueError(f"the tracker store needs a SQLAlchemy URL (TRACKER_DB_URL), not {host!r}")
         path = sqlite_file(host)
@@ -93,7 +92,6 @@ class URLTrackerStore(SQLTrackerStore):
             event.listen(self.engine, "connect", _sqlite_modes)
             self.engine.connect().close()  # the file is in WAL mode from the start, for the desk too
             self.sessionmaker = sessionmaker(bind=self.engine)
-        self.cached_conversations = int(cached_conversations)
         self._served: OrderedDict[str, Served] = OrderedDict()
         # Built once: SQLAlchemy keys its cache of compiled statements on each statement's structure,
         # and building that key for new statement objects cost more than running them.
@@ -128,7 +126,7 @@ class URLTrackerStore(SQLTrackerStore):
     def _remember(self, sender_id: str, served: Served) -> None:
         self._served[sender_id] = served
         self._served.move_to_end(sender_id)
-        while len(self._served) > self.cached_conversations:
+        while len(self._served) > CACHED_CONVERSATIONS:
             self._served.popitem(last=False)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:

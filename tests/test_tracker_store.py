@@ -6,6 +6,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, event, text
 
+from bot import tracker_store
 from bot.tracker_store import URLTrackerStore
 
 DOMAIN = Domain.from_yaml("""
@@ -132,3 +133,16 @@ async def test_a_new_session_started_by_another_replica_ends_the_remembered_one(
     assert isinstance(tracker.events[0], SessionStarted)
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hello again"]
     assert dumped(tracker) == await as_stored(stores, "learner-1")
+
+
+async def test_only_the_conversations_served_last_are_remembered(stores, monkeypatch):
+    monkeypatch.setattr(tracker_store, "CACHED_CONVERSATIONS", 1)
+    store = stores()
+    await turn(store, "learner-1", "how much is the CAD course?", "cad")
+    await turn(store, "learner-2", "and the welding one?", "welding")
+    statements = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert (await store.retrieve("learner-2")).get_slot("program") == "welding"
+    assert len(statements) == 1  # remembered: the stamp only
+    assert (await store.retrieve("learner-1")).get_slot("program") == "cad"
+    assert len(statements) > 2  # forgotten: the stamp, then the conversation read afresh
