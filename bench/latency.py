@@ -12,7 +12,7 @@ resident memory after the run, and the load average before and after.
 The catalog question is the same text every time, as in the issue that set the aim; a second load
 of our assistant asks catalog questions whose texts never repeat ("new texts"), so that a cache
 of repeated texts does not flatter the numbers.
-Run: `make bench` (or `.venv/bin/python -m bench.latency`; about 3 minutes with the defaults).
+Run: `make bench` (or `.venv/bin/python -m bench.latency`; about 6 minutes with the defaults on 2 busy cores).
 """
 import argparse
 import concurrent.futures
