@@ -48,6 +48,7 @@ DECLINE_RESPONSES = frozenset({"utter_out_of_scope"})
 SMALL_TALK_REPLIES = frozenset({
     "utter_greet", "utter_how_are_you", "utter_capabilities", "utter_goodbye", "utter_you_are_welcome",
     "utter_iamabot", "utter_anything_else",
+    "utter_clarify",  # "say that again": which part to explain, claiming nothing
 })
 QUESTIONNAIRE_RESPONSES = frozenset({
     "utter_decision_intro", "utter_decision_early_lean", "utter_ask_learning_goal", "utter_ask_career_change",

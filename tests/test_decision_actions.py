@@ -28,18 +28,21 @@ def catalog(seeded_url, monkeypatch):
     monkeypatch.setenv("CATALOG_DB_URL", seeded_url)
 
 
-def frame_for(text: str, intent: str, slots: dict, goal: Optional[str] = None) -> Frame:
+def frame_for(text: str, intent: str, slots: dict, goal: Optional[str] = None,
+              off_topic: Optional[float] = None) -> Frame:
+    """The frame as the reader makes it; the classifier's off-topic probability is high when it chose off-topic."""
     found = situation.answers(text, slots.get("requested_slot"))
     if goal:
         found["learning_goal"] = goal
-    return Frame(text=text, intent=intent, classified=intent, confidence=0.95, situation=found,
-                 asks=clauses.is_put_as_a_question(text))
+    off_topic = off_topic if off_topic is not None else (0.95 if intent == "out_of_scope" else 0.0)
+    return Frame(text=text, intent=intent, classified=intent, confidence=0.95, out_of_scope=off_topic,
+                 situation=found, asks=clauses.is_put_as_a_question(text))
 
 
-def validate(text, slots=None, intent="inform_situation", goal=None):
+def validate(text, slots=None, intent="inform_situation", goal=None, off_topic=None):
     slots = slots or {}
     tracker = tracker_for(text, intent=intent, slots=slots)
-    tracker.latest_message["frame"] = frame_for(text, intent, slots, goal).as_dict()
+    tracker.latest_message["frame"] = frame_for(text, intent, slots, goal, off_topic).as_dict()
     return run(ValidateDecisionForm(), tracker, DOMAIN)
 
 
@@ -105,6 +108,24 @@ def test_an_aside_is_left_to_its_own_rule(text, intent):
     _, events = validate(text, slots={"requested_slot": "obligations"}, intent=intent)
     # nothing validated: the form is rejected, the aside's rule answers, then the questions go on
     assert set(slot_values(events)) <= {"requested_slot"}
+
+
+def test_an_aside_after_a_comma_is_still_an_aside():
+    _, events = validate("lol sorry my cat knocked over my coffee, do u know how to get coffee out of carpet",
+                         slots={"requested_slot": "career_change"}, intent="out_of_scope")
+    assert set(slot_values(events)) <= {"requested_slot"}
+
+
+def test_a_muddled_answer_declined_only_for_its_words_counts_as_one_that_fits_nothing():
+    # "both? neither?" is no field of study, but the classifier did not find it off-topic
+    _, events = validate("uhh both? neither? i dont get the question", slots={"requested_slot": "career_change"},
+                         intent="out_of_scope", off_topic=0.01)
+    assert slot_values(events)[ATTEMPTS_SLOT] == {"career_change": 1}
+
+
+def test_declining_to_answer_skips_the_question_even_when_taken_for_asking_why():
+    _, events = validate("prefer not to say", slots={"requested_slot": "education"}, intent="clarify")
+    assert slot_values(events)["education"] == situation.UNKNOWN
 
 
 @pytest.mark.parametrize("text, slot", [

@@ -106,6 +106,10 @@ def test_lists_narrowed_and_comparisons():
     assert slots["listed_programs"] == [GENAI, CAD]
     messages, _ = ask(q("compare_programs", reference=Reference("them", plural=True)), slots={"listed_programs": [COMM, CRIT]})
     assert responses(messages) == ["utter_program_comparison"]
+    # "the cheaper one of those two?" right after the two were shown: which wins, not the table again
+    messages, _ = ask(q("compare_programs", reference=Reference("those two", plural=True),
+                        superlative=Superlative("cost", False)), slots={"listed_programs": [GENAI, CAD]})
+    assert responses(messages) == ["utter_program_superlative"] and "of the two" in messages[0]["answer"]
 
 
 def test_which_of_two_wins_is_not_guessed_when_one_figure_is_missing():

@@ -37,6 +37,7 @@ from bot.understanding.intents import (
     STOP,
     is_question,
 )
+from bot.understanding.scope import Thresholds
 from bot.understanding.situation import UNKNOWN
 from catalog_db import queries
 
@@ -63,12 +64,17 @@ def is_aside(frame: Frame, requested: str) -> bool:
     question ("is financial aid available for certificates?" mentions aid but asks). A statement
     of the learner's situation is an answer whatever the classifier took it for ("I have two
     kids and work full time"), and so is anything that answers the question asked."""
-    if frame.intent in (STOP, HUMAN_HANDOFF, CLARIFY):
-        return True  # "I don't know, why do you need that?" asks why before it answers
+    if frame.intent in (STOP, HUMAN_HANDOFF):
+        return True
+    if frame.intent == CLARIFY:
+        # "I don't know, why do you need that?" asks why before it answers; "prefer not to say" answers
+        return frame.asks or requested not in frame.situation
     if requested in frame.situation:
         return False
     if frame.intent == OUT_OF_SCOPE:
-        return frame.asks  # "what's the weather?" is an aside; a statement we cannot read is an answer that fits nothing
+        # "what's the weather?" is an aside; a statement we cannot read, or a question the classifier
+        # finds no more off-topic than ours ("uhh both? neither?"), is an answer that fits nothing
+        return frame.asks and frame.out_of_scope >= Thresholds.doubt
     return (not frame.situation and frame.intent in ASIDES) or (
         is_question(frame.intent) and (frame.asks or not frame.situation))
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from bot.actions import presenting
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
-from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
 from bot.understanding import lexicon
+from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
 from bot.understanding.frame import Frame, Reference
 from bot.understanding.intents import faq_answer, is_faq
 from bot.understanding.lexicon import Superlative
@@ -397,7 +397,9 @@ def compare(question: Frame, reply: Reply, catalog: Catalog) -> None:
         named = {program.slug for program in programs}
         programs = ([p for p in catalog.programs(pool) if p.slug not in named] + programs)[:2]
     if len(programs) >= 2:
-        reply.say("utter_program_comparison", lines=comparison_lines(programs[:2]))
+        just_shown = set(state.listed) == {program.slug for program in programs[:2]}
+        if not (question.superlative and just_shown):  # "which one is quicker?" right after the two were shown
+            reply.say("utter_program_comparison", lines=comparison_lines(programs[:2]))
         if question.superlative:
             say_which_wins(programs[:2], question.superlative, reply)
         reply.state = reply.state.listing([p.slug for p in programs[:2]])

@@ -28,7 +28,12 @@ _ASKED_WITHIN = re.compile(r"\b(?:how much|how long|how many|when does|when do|i
 def is_put_as_a_question(text: str) -> bool:
     """"is financial aid available for certificates" and "wait, who won the game" are; "I have two
     kids" is not."""
-    return "?" in text or bool(re.match(_LEADING_WORDS + r"\s*" + _QUESTION_START, text, re.IGNORECASE))
+    return "?" in text or any(re.match(_LEADING_WORDS + r"\s*" + _QUESTION_START, part, re.IGNORECASE)
+                              for part in _CLAUSE_BREAK.split(text))
+
+
+# Where a new clause may start a question of its own: "my cat knocked over my coffee, do you know...".
+_CLAUSE_BREAK = re.compile(r"[,;.!]\s+")
 
 
 # Two facts asked in one breath: "cost and length?", "price + format of the gis cert".

@@ -31,6 +31,13 @@ GENERIC_KIND_WORDS = frozenset(
 # Who a course is for, never what it is about ("guitar for adults").
 AUDIENCE_WORDS = frozenset("adults adult beginners beginner kids children teens teenagers seniors retirees women men "
                            "professionals parents students newbies dummies".split())
+# Words describing the learner a question is about ("for someone working full time"): who asks, not
+# what about.
+LEARNER_WORDS = frozenset("someone somebody anyone anybody everyone people person working worker workers employee "
+                          "employees employed learner learners student busy mom moms mum mums dad dads parent "
+                          "myself".split())
+# Words of an amount of money ("for 100 bucks or less"): a price bound, read by `price_bound`.
+MONEY_WORDS = frozenset("bucks buck dollars dollar usd money cash grand k".split())
 # Common shortenings of the words subjects are named by ("anything tech related", "stats").
 ABBREVIATIONS: Dict[str, str] = {
     "tech": "technology", "technologies": "technology", "stats": "statistics", "stat": "statistics",
@@ -205,6 +212,10 @@ def price_bound(text: str) -> Optional[float]:
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
              "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "one": 1, "two": 2, "three": 3, "#1": 1, "#2": 2,
              "#3": 3, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "former": 1}
+# Counting words, which point at a place in a list only after "number" or "option" ("number 2"):
+# "those two" are both of them, and "a table for 2" points at nothing.
+_CARDINALS = frozenset({"one", "two", "three", "1", "2", "3", "4", "5"})
+_NUMBERING = frozenset({"number", "option", "no"})
 _LAST = frozenset({"last", "latter", "final", "bottom"})
 _ALL = frozenset({"them", "those", "these", "they", "all", "both", "either", "any", "ones", "each", "list"})
 _OTHER = frozenset({"other", "another", "else"})
@@ -241,6 +252,23 @@ _KIND_REFERENCE = re.compile(
 # Degrees with a name of their own: a program we may not offer, never the kind in general
 # ("how long is the MBA" asks about an MBA).
 NAMED_DEGREES = frozenset("mba mbas phd phds doctorate doctorates edd dnp msn bsn jd llm dba mfa mph mpa msw".split())
+
+
+# A credential named as what a program asks of the learner, not as what is asked about: "do I need a
+# physics bachelor's to get in", "is a degree required", "can I apply without a diploma".
+_CREDENTIAL = (r"(?:a|an|my|the|any|some)?\s*(?:[\w'-]+\s+){0,2}?(?:bachelor'?s?|masters?|master's|degree|diploma"
+               r"|undergrad(?:uate)?|ged|high\s+school)(?:\s+degree)?(?:\s+in\s+[\w-]+)?\b")
+_PREREQUISITE = re.compile(
+    r"\b(?:do|does|did|would|will|must|should|shall)\s+(?:i|we|one|you|u|it|they|this|that|he|she)\s+"
+    r"(?:need|needs|require|requires|have\s+to\s+have|need\s+to\s+have)\s+" + _CREDENTIAL
+    + r"|\b(?:without|requires?|required)\s+" + _CREDENTIAL
+    + r"|" + _CREDENTIAL + r"\s+(?:is\s+|are\s+)?(?:required|needed|necessary|mandatory|a\s+prerequisite|a\s+must)\b",
+    re.IGNORECASE)
+
+
+def prerequisite_spans(text: str) -> List[Tuple[int, int]]:
+    """Where the text names a credential the learner may need to get in (see `_PREREQUISITE`)."""
+    return [match.span() for match in _PREREQUISITE.finditer(text)]
 
 
 def named_degree(tokens: Sequence[str]) -> Optional[str]:
@@ -305,6 +333,8 @@ FUNCTION_WORDS = frozenset(
     "to for from by with about into onto over under between after before during without within through per as "
     "and or but nor so if then than also too just only even still any some all each every no not "
     "u ur r ya pls please plz thanks thank ok okay hi hey hello".split())
+# Sounds and asides that carry no subject ("uhh", "lol sorry").
+INTERJECTIONS = frozenset("uh uhh uhm um umm hm hmm hmmm er erm lol lmao haha oh ah well yeah yea yep nah sorry".split())
 _FUNCTION_WORDS = frozenset("the a an of for to and or my your its their what which".split())
 # Words that only qualify what a learner wants ("research related", "ai stuff"): never a subject alone.
 FILLER_WORDS = frozenset("related based oriented focused type kind sort stuff things thing area areas field fields "
@@ -321,7 +351,8 @@ def only_closed_class_words(phrase: str) -> bool:
 
 
 _CLOSED_CLASS = (FACT_WORDS | _FUNCTION_WORDS | FUNCTION_WORDS | FILLER_WORDS | _FORMAT_WORDS | TIME_WORDS
-                 | set(LEVEL_WORDS) | set(KIND_WORDS) | STUDY_WORDS)
+                 | set(LEVEL_WORDS) | set(KIND_WORDS) | STUDY_WORDS | AUDIENCE_WORDS | LEARNER_WORDS | MONEY_WORDS
+                 | INTERJECTIONS | _ALL | {"neither"})
 
 
 def is_closed_class(word: str) -> bool:
@@ -334,19 +365,19 @@ def is_closed_class(word: str) -> bool:
 def only_reference_words(phrase: str) -> bool:
     """"the 2nd one", "number three": words that can only point back, whatever the tagger said."""
     words = re.findall(r"[#\w']+", phrase.lower())
-    pointing = set(_ORDINALS) | _LAST | _ALL | _OTHER | {"the", "one", "number", "that", "this", "it"}
-    return bool(words) and all(word in pointing for word in words)
+    pointing = set(_ORDINALS) | _LAST | _ALL | _OTHER | _NUMBERING | {"the", "one", "that", "this", "it"}
+    return bool(words) and all(word in pointing for word in words) and not all(word in _CARDINALS for word in words)
 
 
 def reference_words(phrase: str) -> ReferenceWords:
     words = re.findall(r"[#\w']+", phrase.lower())
     if any(word in _LAST for word in words):
         return ReferenceWords(ordinal=-1)
-    ordinal = next((_ORDINALS[word] for word in words if word in _ORDINALS and word != "one"), None)
-    if ordinal is None and "number" in words:
+    ordinal = next((_ORDINALS[word] for word in words if word in _ORDINALS and word not in _CARDINALS), None)
+    if ordinal is None and _NUMBERING & set(words):
         ordinal = next((_ORDINALS[word] for word in words if word in _ORDINALS), None)
     if ordinal is not None:
         return ReferenceWords(ordinal=ordinal)
     if any(word in _OTHER for word in words):
         return ReferenceWords(other=True)
-    return ReferenceWords(plural=any(word in _ALL for word in words))
+    return ReferenceWords(plural=any(word in _ALL or word in _CARDINALS - {"one", "1"} for word in words))

@@ -15,6 +15,7 @@ and then lets `scope.decide` choose the intent the conversation acts on. It read
 the conversation's state, so a reference to "the second one" is understood as one.
 """
 import logging
+import re
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -47,7 +48,15 @@ from bot.understanding.catalog_index import CatalogEntry, CatalogIndex, ProgramI
 from bot.understanding.code_fingerprint import source_fingerprint
 from bot.understanding.facts import fact_of
 from bot.understanding.frame import FRAME_KEY, Frame, Reference
-from bot.understanding.intents import CLARIFY, INFORM_SITUATION, OUT_OF_SCOPE, PERSON, QUESTIONNAIRE, SMALL_TALK, is_domain
+from bot.understanding.intents import (
+    CLARIFY,
+    INFORM_SITUATION,
+    OUT_OF_SCOPE,
+    PERSON,
+    QUESTIONNAIRE,
+    SMALL_TALK,
+    is_domain,
+)
 from bot.understanding.references import ConversationState
 from bot.understanding.scope import ANSWER, Decision, Thresholds, decide
 from catalog_db.names import normalize_name
@@ -64,20 +73,32 @@ _MODEL_FILE = "subject_scope.npz"
 
 
 class SubjectScope:
-    """How likely a subject ("biology", "car insurance") is a field of study or training (0 to 1)."""
+    """How likely a subject ("biology", "car insurance") is a field of study or training (0 to 1),
+    and the fields of study the `study_field` lookup table names, for messages whose subject the
+    tagger missed ("do you offer biology")."""
 
-    def __init__(self, weights: np.ndarray, bias: float, model_dir: Optional[str]) -> None:
+    def __init__(self, weights: np.ndarray, bias: float, model_dir: Optional[str],
+                 fields: Sequence[str] = ()) -> None:
         self.weights, self.bias, self.model_dir = weights, bias, model_dir
+        self.fields = tuple(fields)
+        longest_first = sorted(self.fields, key=len, reverse=True)
+        self._field_pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in longest_first) + r")\b") \
+            if longest_first else None
+
+    def field_in(self, text: str) -> Optional[str]:
+        """The first field of study of the lookup table named in the text, if any."""
+        found = self._field_pattern.search(normalize_name(text)) if self._field_pattern else None
+        return found.group(0) if found else None
 
     @classmethod
     def train(cls, studied: Sequence[str], other: Sequence[str], model_dir: Optional[str],
-              random_state: int) -> "SubjectScope":
+              random_state: int, fields: Sequence[str] = ()) -> "SubjectScope":
         phrases = list(dict.fromkeys(studied)) + [p for p in dict.fromkeys(other) if p not in set(studied)]
         labels = np.array([1] * len(dict.fromkeys(studied)) + [0] * (len(phrases) - len(dict.fromkeys(studied))))
         vectors = shared_encoder(model_dir).encode(phrases)
         model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=random_state)
         model.fit(vectors, labels)
-        return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), model_dir)
+        return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), model_dir, fields)
 
     def probability(self, subject: str) -> float:
         vector = shared_encoder(self.model_dir).encode([subject])[0]
@@ -154,7 +175,8 @@ class FrameReader(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 saved = np.load(directory / _MODEL_FILE)
-                scope_model = SubjectScope(saved["weights"], float(saved["bias"]), config["model_dir"])
+                scope_model = SubjectScope(saved["weights"], float(saved["bias"]), config["model_dir"],
+                                           [str(field) for field in saved["fields"]] if "fields" in saved else ())
         except (ValueError, FileNotFoundError) as error:
             logger.warning("FrameReader has no trained subject model (%s): subjects count as studies", error)
         return cls(config, model_storage, resource, scope_model)
@@ -178,15 +200,19 @@ class FrameReader(GraphComponent):
                 phrase = _without_study_words(str(entity.get(ENTITY_ATTRIBUTE_VALUE, "")))
                 if phrase:
                     (other if intent == OUT_OF_SCOPE else studied if is_domain(intent) else []).append(phrase)
+        fields: List[str] = []
         for table in training_data.lookup_tables:
             target = {STUDY_LOOKUP: studied, EVERYDAY_LOOKUP: other}.get(table["name"])
             if target is not None:
-                target.extend(normalize_name(str(element)) for element in table["elements"])
+                names = [normalize_name(str(element)) for element in table["elements"]]
+                target.extend(names)
+                fields.extend(names if table["name"] == STUDY_LOOKUP else [])
         if studied and other:
             self.scope_model = SubjectScope.train(studied, other, self.config["model_dir"],
-                                                  self.config["random_seed"])
+                                                  self.config["random_seed"], fields)
             with self.model_storage.write_to(self.resource) as directory:
-                np.savez(directory / _MODEL_FILE, weights=self.scope_model.weights, bias=self.scope_model.bias)
+                np.savez(directory / _MODEL_FILE, weights=self.scope_model.weights, bias=self.scope_model.bias,
+                         fields=np.array(self.scope_model.fields, dtype=str))
         return self.resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -239,14 +265,24 @@ class FrameReader(GraphComponent):
              pending: Optional[str]) -> Tuple[Frame, List[Tuple[str, float]]]:
         """The frame of one message before the scope decision, and the classifier's ranking."""
         text = message.get(TEXT) or ""
-        tokens = [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT], []) or []]
+        # A credential the learner may need to get in is no part of what is asked about ("do I need a
+        # physics bachelor's for it"): its words name no program, kind, level, topic or subject.
+        prerequisites = lexicon.prerequisite_spans(text)
+
+        def asked(start: int) -> bool:
+            return not any(begin <= start < end for begin, end in prerequisites)
+
+        tokens = [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT], []) or [] if asked(token.start)]
+        asked_text = "".join(char if asked(position) else " " for position, char in enumerate(text))
         intent = message.get(INTENT) or {}
         ranking = [(entry.get(INTENT_NAME_KEY), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
                    for entry in message.get(INTENT_RANKING_KEY) or []]
-        programs: List[Tuple[str, ...]] = [mention.slugs for mention in index.mentions(text)]
+        programs: List[Tuple[str, ...]] = [mention.slugs for mention in index.mentions(asked_text)]
         topic, subject, course_subject = None, None, False
         references = _entities(message, REFERENCE)
         for entity in _entities(message, SUBJECT):
+            if not asked(int(entity.get(ENTITY_ATTRIBUTE_START, 0))):
+                continue
             phrase = _without_study_words(str(entity.get(ENTITY_ATTRIBUTE_VALUE, "")))
             if lexicon.only_reference_words(phrase):
                 references.append(entity)  # "what does the 2nd one cost": a reference, not a subject
@@ -265,8 +301,10 @@ class FrameReader(GraphComponent):
                 subject, course_subject = phrase, _beside_study_words(message, entity)
         if not (topic or subject or programs) and lexicon.named_degree(tokens):
             subject, course_subject = lexicon.named_degree(tokens), True  # "how long is the mba"
+        if not (topic or subject or programs) and self.scope_model and index.topic_in(asked_text) is None:
+            subject = self.scope_model.field_in(asked_text)  # "do you offer biology": a field the tagger missed
         if not topic and not subject:
-            topic = index.topic_in(text)
+            topic = index.topic_in(asked_text)
         # Ordinals, "both" and "which of them" point back whatever the tagger says; it judges "it" and "that".
         words = (lexicon.pointing_words(text) or (str(references[0].get(ENTITY_ATTRIBUTE_VALUE, "")) if references else None)
                  or lexicon.kind_reference(text))
@@ -295,7 +333,7 @@ class FrameReader(GraphComponent):
             nearest=tuple(self.nearest_programs(subject, index)) if subject else (),
             course_subject=course_subject,
             names_study=lexicon.names_study(tokens),
-            kinds=tuple(lexicon.kinds(text, tokens)),
+            kinds=tuple(lexicon.kinds(asked_text, tokens)),
             level=lexicon.level(tokens),
             delivery_format=lexicon.delivery_format(text),
             max_cost=lexicon.price_bound(text),

@@ -94,14 +94,17 @@ def _foreign_subject(frame: Frame, thresholds: Thresholds) -> bool:
     return not frame.kinds or frame.course_subject
 
 
+def _names_nothing(frame: Frame) -> bool:
+    return not (frame.programs or frame.subject or frame.topic or frame.kinds)
+
+
 def _follows_up(frame: Frame, state: ConversationState) -> bool:
     """Points back at what was just said ("the second one", "which is cheaper?", "and the price?"):
     a reference, an ordering or a bare question, with something said before to point at."""
     if state.empty:
         return False
-    names_nothing = not (frame.programs or frame.subject or frame.topic or frame.kinds)
-    return frame.reference is not None or (names_nothing and (frame.superlative is not None
-                                                              or is_question(frame.classified)))
+    return frame.reference is not None or (_names_nothing(frame) and (frame.superlative is not None
+                                                                      or is_question(frame.classified)))
 
 
 def _best_question(ranking: Sequence[Tuple[str, float]]) -> Optional[str]:
@@ -154,6 +157,8 @@ def decide(frame: Frame, ranking: Sequence[Tuple[str, float]], state: Conversati
     # classifier is all but certain it is not: "and a degree?", "is there a film making course for teens".
     question = _fact_named(frame, _best_question(ranking))
     surely_study = _course_of_a_subject(frame, thresholds) and frame.study_subject >= thresholds.sure_study_subject
+    # "and do I need a degree already?" taken for a statement: put as a question, naming nothing, about what was said
+    follows_up = follows_up or (frame.asks and off_topic < thresholds.doubt and not state.empty and _names_nothing(frame))
     if question and (strength == STRONG or follows_up) and (off_topic < thresholds.off_topic or surely_study):
         return Decision(question, ANSWER, f"the words are ours: {evidence or 'follows up'}")
     if intent == OUT_OF_SCOPE or off_topic >= thresholds.doubt:

@@ -103,6 +103,7 @@ def test_the_subject_model_is_saved_with_the_model(reader, tmp_path):
     loaded = FrameReader.load({**FrameReader.get_default_config()}, reader.model_storage, reader.resource, None)
     assert loaded.scope_model is not None
     assert loaded.scope_model.probability("biology") == pytest.approx(reader.scope_model.probability("biology"))
+    assert loaded.scope_model.field_in("any welding courses") == "welding"
 
 
 def test_an_answer_to_the_question_asked_is_taken_as_one_however_the_classifier_read_it(reader):
@@ -138,3 +139,26 @@ def test_a_question_about_a_program_that_names_one_fact_asks_that_fact(reader):
 def test_who_a_course_is_for_is_no_part_of_its_subject(reader):
     frame = frame_of(reader, message("price of guitar for adults??", "ask_cost", subject="guitar for adults"))
     assert frame.subject == "guitar"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("show me micro credentials for 100 bucks or less", "100 bucks"),
+    ("which is more flexible for someone working full time", "someone working"),
+    ("uhh both? neither? i dont get the question", "uhh both"),
+])
+def test_words_of_a_price_a_learner_or_a_pause_are_no_subject(reader, text, words):
+    frame = frame_of(reader, message(text, "list_programs", subject=words))
+    assert frame.subject is None and frame.intent != "out_of_scope"
+
+
+def test_a_credential_needed_to_get_in_is_not_what_is_asked_about(reader):
+    frame = frame_of(reader, message("and do u need a welding bachelors to get in", "ask_eligibility", subject="welding"))
+    assert (frame.kinds, frame.level, frame.subject, frame.topic) == ((), None, None, None)
+    frame = frame_of(reader, message("is a degree required for the gen ai course", "ask_eligibility"))
+    assert frame.programs == (("genai",),) and "degree" not in frame.kinds
+
+
+def test_a_field_of_study_the_tagger_missed_is_found_by_the_lookup_table(reader):
+    frame = frame_of(reader, message("do you offer biology", "list_programs"))
+    assert (frame.subject, frame.intent) == ("biology", "list_programs")
+    assert frame_of(reader, message("do you offer anything on gen ai", "list_programs")).subject is None

@@ -112,3 +112,13 @@ def test_a_question_about_a_program_in_general_that_names_one_fact_asks_that_fac
     assert decided(reqs) == ("ask_eligibility", ANSWER)
     two = reading("ask_overview", confidence=0.74, facts_named=("eligibility", "cost"))
     assert decided(two)[0] != "ask_eligibility"
+
+
+def test_a_question_naming_nothing_taken_for_a_statement_follows_up_on_what_was_said():
+    # "and do I need a degree already?" read as the learner's situation, after a program answer
+    said = ConversationState(program="non-profit-management")
+    statement = reading("inform_situation", confidence=0.66, asks=True)
+    assert decided(statement, said, second=("ask_eligibility", 0.3)) == ("ask_eligibility", ANSWER)
+    assert decided(statement, NOTHING_SAID, second=("ask_eligibility", 0.3))[1] == UNSURE
+    told = reading("inform_situation", confidence=0.66, asks=False)
+    assert decided(told, said, second=("ask_eligibility", 0.3))[1] == UNSURE
