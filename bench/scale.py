@@ -24,7 +24,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from sqlalchemy.engine import make_url
 
-from bench.latency import CATALOG_QUESTION, measure, percentile, post
+from bench.latency import CATALOG_QUESTION, group_cpu_seconds, measure, percentile, post
 from bot.tracker_store import URLTrackerStore
 from tests.e2e.shared_stores import POSTGRES, REDIS_HOST, REDIS_PORT, scratch_database, scratch_redis_prefix
 from tests.e2e.stack import ROOT, Stack
@@ -33,20 +33,8 @@ IN_MEMORY_ENDPOINTS = """action_endpoint:
   url: ${ACTION_SERVER_URL}
   headers:
     X-Action-Token: ${ACTION_SERVER_TOKEN}
+  enable_selective_domain: true
 """
-
-
-def group_cpu_seconds(group: int) -> float:
-    """User and system CPU time of every process in a process group (a service and its children)."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == group:  # the field after state and parent: the process group
-                ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, IndexError, ValueError):
-            continue
-    return ticks / 100  # USER_HZ
 
 
 def transactions(database_url: str) -> int:
@@ -79,7 +67,7 @@ def run_load(stack: Stack, users: int, per_user: int, database_url: str = "") ->
     time.sleep(1)  # PostgreSQL's statistics collector reports about twice a second
     tx_before = transactions(database_url) if database_url else 0
     started = time.perf_counter()
-    latencies = measure(stack.url, CATALOG_QUESTION, users, per_user)
+    latencies = measure(stack.url, lambda: CATALOG_QUESTION, users, per_user)
     seconds = time.perf_counter() - started
     cpu = sum(group_cpu_seconds(g) for g in groups) - cpu_before
     time.sleep(1)

@@ -15,6 +15,8 @@
   minutes), and Rasa refuses to start when a turn of that many slow actions could outlive its
   conversation's lock (TICKET_LOCK_LIFETIME): several replicas would then run one conversation at
   once. The learner gets the "something went wrong" reply instead (bot/policies/reply_guard.py).
+- Each action server response is checked against Rasa's schema by a validator built once
+  (bot/action_response_check.py), not one rebuilt and checked itself at every call.
 """
 import argparse
 import logging
@@ -92,6 +94,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.question_processor import QuestionReadingProcessor
 
     rasa.core.agent.MessageProcessor = QuestionReadingProcessor
+    from bot import action_response_check
+
+    action_response_check.install()
 
     log_privacy.configure()
     configure_logging_and_warnings(logging.INFO)

@@ -46,3 +46,36 @@ def test_the_featurizer_adds_a_scaled_sentence_feature_to_text_only():
     assert sentence.features.shape == (1, 384)
     assert np.isclose(np.linalg.norm(sentence.features), 10.0, atol=1e-4)
     assert without_text.features == []
+
+
+@pytest.fixture
+def counted(encoder, monkeypatch):
+    """The encoder with an empty cache of two texts, recording every text it computes."""
+    computed = []
+    encode_batch = encoder._encode_batch
+
+    def recording(texts):
+        computed.extend(texts)
+        return encode_batch(texts)
+
+    monkeypatch.setattr(encoder, "_encode_batch", recording)
+    monkeypatch.setattr(encoder, "_cache", type(encoder._cache)())
+    monkeypatch.setattr(encoder, "cached_texts", 2)
+    return encoder, computed
+
+
+def test_a_repeated_text_is_computed_once_and_gets_the_same_vector(counted):
+    encoder, computed = counted
+    yes, hi = encoder.encode(["yes", "hi"])
+    again = encoder.encode(["hi", "yes", "hi"])
+    assert sorted(computed) == ["hi", "yes"]
+    assert np.array_equal(again, np.stack([hi, yes, hi]))
+
+
+def test_the_cache_keeps_the_texts_used_last(counted):
+    encoder, computed = counted
+    for text in ("yes", "hi", "yes", "thanks"):  # "yes" used again, so "hi" is the oldest when "thanks" comes
+        encoder.encode([text])
+    computed.clear()
+    encoder.encode(["yes", "thanks", "hi"])
+    assert computed == ["hi"]

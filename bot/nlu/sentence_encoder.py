@@ -6,6 +6,8 @@ cannot join Rasa 3.6's environment, so the six BERT layers are computed here ins
 vector is the mean of its token vectors, scaled to length 1, as sentence-transformers does for this
 model: messages that mean the same land close together even when they share no word.
 """
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -15,6 +17,10 @@ from scipy.special import erf
 
 MAX_TOKENS = 128  # learners' messages are short; longer ones keep their first 128 word pieces
 BATCH = 64
+# Vectors of the texts seen last, newest kept: learners send the same texts again and again (buttons,
+# "yes", greetings, the questionnaire's answers), and the reader asks again for subjects. 384 floats,
+# 1.5 KB each.
+CACHED_TEXTS = 4096
 
 
 def packaged_model_dir() -> Path:
@@ -37,7 +43,7 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class SentenceEncoder:
     """Turns texts into 384-dimensional unit vectors."""
 
-    def __init__(self, model_dir: Optional[Path] = None) -> None:
+    def __init__(self, model_dir: Optional[Path] = None, cached_texts: int = CACHED_TEXTS) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -54,6 +60,9 @@ class SentenceEncoder:
         self.layers = 1 + max(int(name.split(".")[2]) for name in self.weights if name.startswith("encoder.layer."))
         self.heads = 12
         self.dimension = self.weights["embeddings.word_embeddings.weight"].shape[1]
+        self.cached_texts = cached_texts
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()  # Rasa's NLU and the training's threads may share the encoder
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
         flat = x.reshape(-1, x.shape[-1]) @ self.weights[f"{name}.weight"] + self.weights[f"{name}.bias"]
@@ -94,9 +103,22 @@ class SentenceEncoder:
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit vector per text, shape (len(texts), 384)."""
+        """One unit vector per text, shape (len(texts), 384); texts met recently are not computed again."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._cache_lock:
+            known = {text: self._cache[text] for text in texts if text in self._cache}
+            for text in known:
+                self._cache.move_to_end(text)
+        missing = [text for text in dict.fromkeys(texts) if text not in known]
+        computed = dict(zip(missing, self._compute(missing))) if missing else {}
+        with self._cache_lock:
+            self._cache.update(computed)
+            while len(self._cache) > self.cached_texts:
+                self._cache.popitem(last=False)
+        return np.stack([known[text] if text in known else computed[text] for text in texts])
+
+    def _compute(self, texts: Sequence[str]) -> np.ndarray:
         # Similar lengths together, so a batch pads little.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         vectors: List[np.ndarray] = [np.empty(0)] * len(texts)

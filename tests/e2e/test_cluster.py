@@ -73,8 +73,13 @@ def test_a_conversation_alternating_between_replicas_keeps_its_context(cluster):
     first, second = cluster.replica_url(0), cluster.replica_url(1)
     assert "Lockout" in cluster.reply(sender, "tell me about the lockout tagout training", via=first)
     assert "$99" in cluster.reply(sender, "how much is it?", via=second)  # "it": the program replica 0 heard of
+    # Replica 0 remembers the conversation as it left it; it must see what replica 1 added since.
+    assert "Generative AI" in cluster.reply(sender, "tell me about introduction to generative AI", via=second)
+    answer = cluster.reply(sender, "how much is it?", via=first)
+    assert "$10" in answer and "$99" not in answer, answer
     said = [e["text"] for e in cluster.events(sender) if e["event"] == "user"]
-    assert said == ["tell me about the lockout tagout training", "how much is it?"]
+    assert said == ["tell me about the lockout tagout training", "how much is it?",
+                    "tell me about introduction to generative AI", "how much is it?"]
 
 
 def test_two_messages_at_once_in_one_conversation_run_one_after_the_other(cluster):
@@ -175,5 +180,7 @@ def test_a_killed_replica_leaves_the_conversation_to_the_other(cluster):
     finally:
         victim.wait_restarted(old_pid)
         cluster.wait_balanced()
+    # The restarted replica starts from the database, with the turns the other one answered.
+    assert "$99" in cluster.reply(sender, "how much is it?", via=cluster.replica_url(0))
     said = [e["text"] for e in cluster.events(sender) if e["event"] == "user"]
-    assert said == ["tell me about the lockout tagout training"] + ["how much is it?"] * 4
+    assert said == ["tell me about the lockout tagout training"] + ["how much is it?"] * 5
