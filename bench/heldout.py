@@ -76,10 +76,12 @@ def normalized(text: str) -> str:
 # ---- the sets -------------------------------------------------------------------------------
 
 
-def trained_texts(nlu_dir: Path = NLU_DIR) -> Set[str]:
-    """Every training example under bot/data, normalised, so held-out sets can leave them out."""
+def trained_texts(*sources: Path) -> Set[str]:
+    """Every training example under bot/data (or the directories and files given), normalised, so
+    held-out sets can leave them out."""
     texts: Set[str] = set()
-    for path in nlu_dir.rglob("*.yml"):
+    for path in (found for source in sources or (NLU_DIR,)
+                 for found in (source.rglob("*.yml") if source.is_dir() else [source] if source.exists() else [])):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []) or []:
             for line in str(block.get("examples", "")).splitlines():
                 if line.strip().startswith("- "):

@@ -107,6 +107,12 @@ class ServerConfig:
     log_dir: Optional[Path] = None  # LOG_DIR: the services' logs under `make run`, kept DESK_RETENTION_DAYS
     smtp_url: Optional[str] = None  # SMTP_URL: e-mail new handoffs to the coaches on duty (optional)
     smtp_from: str = "Credential Advisor desk <desk@localhost>"  # SMTP_FROM: the alerts' sender
+    # Retraining from the desk (channels/desk/training.py) and the model Rasa pulls from it (model_store.py).
+    model_store_dir: Path = PROJECT_ROOT / "var" / "models"  # MODEL_STORE_DIR: served, previous, training jobs
+    base_model_path: Path = PROJECT_ROOT / "bot" / "models" / "advisor.tar.gz"  # RASA_MODEL: `make train`'s model
+    model_server_token: str = ""  # MODEL_SERVER_TOKEN: what Rasa sends to pull the model; none, none pulled
+    training_data_dir: Path = PROJECT_ROOT / "bot" / "data"  # TRAINING_DATA_DIR: trained with the reviewed examples
+    training_python: str = str(PROJECT_ROOT / ".venv" / "bin" / "python")  # TRAINING_PYTHON: Rasa's environment
 
     @property
     def secure_cookies(self) -> bool:
@@ -138,6 +144,11 @@ class ServerConfig:
             log_dir=Path(env["LOG_DIR"]) if env.get("LOG_DIR") else None,
             smtp_url=smtp_url(env, "SMTP_URL"),
             smtp_from=env.get("SMTP_FROM") or cls.smtp_from,
+            model_store_dir=Path(env.get("MODEL_STORE_DIR") or cls.model_store_dir),
+            base_model_path=Path(env.get("RASA_MODEL") or cls.base_model_path),
+            model_server_token=env.get("MODEL_SERVER_TOKEN", ""),
+            training_data_dir=Path(env.get("TRAINING_DATA_DIR") or cls.training_data_dir),
+            training_python=env.get("TRAINING_PYTHON") or cls.training_python,
         )
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from bot.actions import presenting
 from bot.actions.catalog_access import CatalogUnavailable, catalog_session
-from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
 from bot.understanding import lexicon
+from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
 from bot.understanding.frame import Frame, Reference
 from bot.understanding.intents import faq_answer, is_faq
 from bot.understanding.lexicon import Superlative

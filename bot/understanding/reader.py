@@ -47,7 +47,15 @@ from bot.understanding.catalog_index import CatalogEntry, CatalogIndex, ProgramI
 from bot.understanding.code_fingerprint import source_fingerprint
 from bot.understanding.facts import fact_of
 from bot.understanding.frame import FRAME_KEY, Frame, Reference
-from bot.understanding.intents import CLARIFY, INFORM_SITUATION, OUT_OF_SCOPE, PERSON, QUESTIONNAIRE, SMALL_TALK, is_domain
+from bot.understanding.intents import (
+    CLARIFY,
+    INFORM_SITUATION,
+    OUT_OF_SCOPE,
+    PERSON,
+    QUESTIONNAIRE,
+    SMALL_TALK,
+    is_domain,
+)
 from bot.understanding.references import ConversationState
 from bot.understanding.scope import ANSWER, Decision, Thresholds, decide
 from catalog_db.names import normalize_name

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from channels.desk import account_views, views
+from channels.desk import account_views, training_views, views
 
 
 def setup_routes(app: web.Application) -> None:
@@ -33,4 +33,5 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/password", account_views.change_password, name="password_post")
     app.router.add_get("/welcome", account_views.welcome_page, name="welcome")
     app.router.add_post("/welcome", account_views.use_welcome_link, name="welcome_post")
+    training_views.setup_routes(app)
     app.router.add_static("/static/", Path(__file__).parent / "static", name="static")

@@ -1,0 +1,96 @@
+"""Hold a candidate model to the held-out floors (bench/floors.py) before the desk may serve it.
+
+    python -m bot.retraining.heldout_check JOB_DIR MODEL --data DIR_OR_FILE …
+
+The model runs here, in this process, as Rasa runs it (the same message processor, the running
+action server from RASA_ENDPOINTS, conversations in memory), so serving replicas are not touched.
+Writes the results into JOB_DIR/status.json; exits 0 when every floor held, 1 when one did not.
+"""
+import argparse
+import asyncio
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from bot.retraining import status
+
+logger = logging.getLogger(__name__)
+WORKERS = 2  # conversations at once: one waits on the action server while the other computes
+ANSWER_TIMEOUT = 60
+
+
+class InProcessAssistant:
+    """`say` and `events` as tests.e2e.stack.Stack offers them, on a Rasa agent in this process."""
+
+    def __init__(self, model: Path, endpoints_file: str):
+        import rasa.core.agent
+        from rasa.core.utils import AvailableEndpoints
+
+        from bot.question_processor import QuestionReadingProcessor
+
+        rasa.core.agent.MessageProcessor = QuestionReadingProcessor  # as bot/rasa_server.py serves it
+        endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        self.agent = rasa.core.agent.Agent.load(str(model), action_endpoint=endpoints.action)
+        self.said = 0
+        self._count = threading.Lock()
+
+    def _run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(ANSWER_TIMEOUT)
+
+    def say(self, sender: str, message: str) -> None:
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        self._run(self.agent.handle_message(UserMessage(message, CollectingOutputChannel(), f"rest:{sender}",
+                                                        input_channel="rest")))
+        with self._count:
+            self.said += 1
+
+    def events(self, sender: str) -> List[Dict[str, Any]]:
+        from rasa.shared.core.trackers import EventVerbosity
+
+        tracker = self._run(self.agent.tracker_store.retrieve(f"rest:{sender}"))
+        return tracker.current_state(EventVerbosity.ALL)["events"] if tracker else []
+
+
+def check(job_dir: Path, model: Path, data: Sequence[Path], endpoints_file: str) -> bool:
+    from bench import floors, heldout
+
+    assistant = InProcessAssistant(model, endpoints_file)
+    done: List[str] = []
+
+    def progress(name: str) -> None:
+        done.append(name)
+        status.update(job_dir, checked=assistant.said, floors_checked=len(done))
+    results = floors.all_floors(assistant, heldout.trained_texts(*data), WORKERS, progress)
+    held = all(result.held for result in results)
+    status.update(job_dir, stage=status.PASSED if held else status.FAILED, checked=assistant.said, checks=[
+        {"name": r.name, "share": r.share, "floor": r.floor, "judged": r.judged, "held": r.held,
+         "misses": (r.forbidden + r.misses)[:20]} for r in results])
+    for result in results:
+        logger.info("%s%s", result.summary(), "" if result.held else "  NOT HELD")
+    return held
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m bot.retraining.heldout_check", description=__doc__.splitlines()[0])
+    parser.add_argument("job_dir", type=Path)
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--data", type=Path, action="append", required=True)
+    parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS") or "bot/endpoints.yml")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    started = time.time()
+    held = check(args.job_dir, args.model, args.data, args.endpoints)
+    logger.info("checked in %.0f s", time.time() - started)
+    return 0 if held else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
