@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Sequence, Set
 
 from bench import heldout
-from bench.understanding import play_all, run_all
+from bench.heldout import play_all, run_all
 
 OFFTOPIC_SAMPLE = 300
 OFFTOPIC_SEED = 300

@@ -15,10 +15,12 @@ A reply is judged by what the assistant did, read from Rasa's record of the conv
 responses it used (`utter_action` of each bot message), the text, and whether it opened the
 questionnaire or a handoff.
 """
+import concurrent.futures
 import csv
 import json
 import random
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
@@ -204,6 +206,38 @@ def last_turn(events: Sequence[Dict[str, Any]]) -> Turn:
     turn.opened_questionnaire |= bool(QUESTIONNAIRE_RESPONSES & set(turn.responses))
     turn.opened_handoff |= bool(HANDOFF_RESPONSES & set(turn.responses))
     return turn
+
+
+# ---- playing messages to the assistant (tests.e2e.stack.Stack, or a model in this process) ----
+
+
+def converse(assistant: Any, messages: Sequence[str]) -> Turn:
+    """Send the messages in one new conversation; what the assistant did after the last one."""
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    for message in messages:
+        assistant.say(sender, message)
+    return last_turn(assistant.events(sender))
+
+
+def run_all(assistant: Any, conversations: Sequence[Sequence[str]], workers: int) -> List[Turn]:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda messages: converse(assistant, messages), conversations))
+
+
+def play(assistant: Any, messages: Sequence[str]) -> List[Turn]:
+    """Send the messages in one new conversation; what the assistant did after each."""
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    turns = []
+    for message in messages:
+        assistant.say(sender, message)
+        turns.append(last_turn(assistant.events(sender)))
+    return turns
+
+
+def play_all(assistant: Any, conversations: Sequence[Dict[str, Any]], workers: int) -> List[List[Turn]]:
+    """Each conversation of a set played in a conversation of its own, several at once."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda c: play(assistant, [turn["text"] for turn in c["turns"]]), conversations))
 
 
 # ---- judging an in-domain or small-talk reply ------------------------------------------------

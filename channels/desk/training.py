@@ -4,7 +4,8 @@ An admin's "Train now" starts `nice -n 19 python -m bot.retraining` (bot/retrain
 environment, on the training data and every reviewed example. The desk only waits for it (never
 trains on its event loop), shows its progress from the job's status file, and, when the model held
 the held-out floors, makes it the served model (model_store.py), which every Rasa process then
-pulls. A model that missed a floor is kept out, with the numbers shown. A desk that stops ends the
+pulls. Like `make train`, it reuses what Rasa's training cache holds (bot/.rasa/cache, or
+RASA_CACHE_DIRECTORY), so parts whose data did not change are not trained again. A model that missed a floor is kept out, with the numbers shown. A desk that stops ends the
 job with it (the job runs in a process group of its own, ended on shutdown).
 """
 import asyncio
@@ -31,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 NICE = 19
 JOBS_DIR = "jobs"
-CACHE_DIR = "cache"  # Rasa's training cache, kept between jobs (RASA_CACHE_DIRECTORY)
 INTERRUPTED = "interrupted"
 
 
@@ -88,13 +88,11 @@ class Trainer:
         job = Job(directory, started_by=admin)
         self.job = job
         data = [arg for path in training_data(self.config) for arg in ("--data", str(path))]
-        env = {**os.environ, "RASA_CACHE_DIRECTORY": os.environ.get("RASA_CACHE_DIRECTORY")
-               or str(self.config.model_store_dir / CACHE_DIR)}
         try:
             with open(directory / "job.log", "wb") as log:
                 job.process = await asyncio.create_subprocess_exec(
                     "nice", "-n", str(NICE), self.config.training_python, "-m", "bot.retraining", str(directory), *data,
-                    cwd=PROJECT_ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=log,
+                    cwd=PROJECT_ROOT, stdin=asyncio.subprocess.DEVNULL, stdout=log,
                     stderr=asyncio.subprocess.STDOUT, start_new_session=True)
         except OSError as error:
             job.outcome = status.ERROR
