@@ -54,7 +54,8 @@ def run(job_dir: Path, data: Sequence[Path]) -> int:
         status.update(job_dir, stage=status.ERROR, ended=time.time(),
                       message=f"The held-out check could not run (exit code {check.returncode}).")
         return 2
-    status.update(job_dir, ended=time.time(), check_seconds=time.time() - started - train_seconds)
+    status.update(job_dir, ended=time.time(), check_seconds=time.time() - started - train_seconds,
+                  peak_mb=peak_child_mb())
     return check.returncode
 
 
