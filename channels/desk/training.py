@@ -84,9 +84,8 @@ class Trainer:
     async def start(self, admin: str) -> Job:
         if self.job is not None and self.job.running:
             raise Busy()
-        directory = await asyncio.to_thread(self._new_job_directory)
-        job = Job(directory, started_by=admin)
-        self.job = job
+        job = self.job = Job(Path(), started_by=admin)  # taken before the first await: no second job slips in
+        directory = job.directory = await asyncio.to_thread(self._new_job_directory)
         data = [arg for path in training_data(self.config) for arg in ("--data", str(path))]
         try:
             with open(directory / "job.log", "wb") as log:
@@ -148,9 +147,10 @@ class Trainer:
         job = self.last_job()
         if job is None:
             return {}
-        found = status.read(job.directory)
+        found = status.read(job.directory) if job.directory != Path() else {}
         if job.running:
             found["running"] = True
+            found.setdefault("stage", status.TRAINING)  # until the job has written its first status
         elif job.outcome == INTERRUPTED:
             found["stage"] = INTERRUPTED
         return found
