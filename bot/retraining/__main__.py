@@ -7,6 +7,7 @@ floor held, 1 when one did not, 2 when training or the check could not run.
 """
 import argparse
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from typing import List, Optional, Sequence
 from bot.retraining import status
 
 BOT_DIR = Path(__file__).resolve().parents[1]
+ROOT = BOT_DIR.parent
 CANDIDATE = "candidate"
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def run(job_dir: Path, data: Sequence[Path]) -> int:
     started = time.time()
     status.update(job_dir, stage=status.TRAINING, started=started)
     with open(job_dir / "train.log", "wb") as log:
-        trained = subprocess.run(train_command(job_dir, data), cwd=BOT_DIR, stdout=log, stderr=subprocess.STDOUT,
+        trained = subprocess.run(train_command(job_dir.resolve(), [path.resolve() for path in data]), cwd=BOT_DIR, stdout=log, stderr=subprocess.STDOUT,
                                  stdin=subprocess.DEVNULL)
     train_seconds, train_mb = time.time() - started, peak_child_mb()
     model = job_dir / f"{CANDIDATE}.tar.gz"
@@ -46,13 +48,17 @@ def run(job_dir: Path, data: Sequence[Path]) -> int:
         return 2
     status.update(job_dir, stage=status.CHECKING, train_seconds=train_seconds, train_peak_mb=train_mb,
                   model=str(model), checked=0)
-    check = subprocess.run([sys.executable, "-m", "bot.retraining.heldout_check", str(job_dir), str(model),
-                            *[arg for path in data for arg in ("--data", str(path))]],
-                           stdin=subprocess.DEVNULL)
+    # In bot/, as Rasa runs (the model names its program-name pipeline by a relative path), with the
+    # project on the path for the held-out sets and their judge (bench/).
+    check = subprocess.run([sys.executable, "-m", "bot.retraining.heldout_check", str(job_dir.resolve()),
+                            str(model.resolve()), *[arg for path in data for arg in ("--data", str(path.resolve()))]],
+                           cwd=BOT_DIR, stdin=subprocess.DEVNULL,
+                           env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (
+                               str(ROOT), os.environ.get("PYTHONPATH"))))})
     ended = status.read(job_dir)
     if check.returncode not in (0, 1) or ended.get("stage") not in (status.PASSED, status.FAILED):
         status.update(job_dir, stage=status.ERROR, ended=time.time(),
-                      message=f"The held-out check could not run (exit code {check.returncode}).")
+                      message=f"The held-out check could not run (exit code {check.returncode}); see job.log in {job_dir}.")
         return 2
     status.update(job_dir, ended=time.time(), check_seconds=time.time() - started - train_seconds,
                   peak_mb=peak_child_mb())

@@ -28,10 +28,12 @@ class InProcessAssistant:
     def __init__(self, model: Path, endpoints_file: str):
         import rasa.core.agent
         from rasa.core.utils import AvailableEndpoints
+        from rasa.utils.log_utils import configure_structlog
 
         from bot.question_processor import QuestionReadingProcessor
 
         rasa.core.agent.MessageProcessor = QuestionReadingProcessor  # as bot/rasa_server.py serves it
+        configure_structlog(logging.INFO)  # Rasa's DEBUG lines (every event of every conversation) stay out
         endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
@@ -83,11 +85,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("job_dir", type=Path)
     parser.add_argument("model", type=Path)
     parser.add_argument("--data", type=Path, action="append", required=True)
-    parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS") or "bot/endpoints.yml")
+    parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS") or "endpoints.yml")  # run in bot/
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     started = time.time()
-    held = check(args.job_dir, args.model, args.data, args.endpoints)
+    try:
+        held = check(args.job_dir, args.model, args.data, args.endpoints)
+    except Exception as error:  # the desk shows the stage and message; the traceback goes to the job's log
+        logger.exception("the held-out check failed")
+        status.update(args.job_dir, stage=status.ERROR, message=f"The held-out check failed: {error!r}.")
+        return 2
     logger.info("checked in %.0f s", time.time() - started)
     return 0 if held else 1
 
