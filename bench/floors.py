@@ -7,7 +7,7 @@ or bot.retraining.heldout_check.InProcessAssistant) and the training texts (held
 were trained on are left out), and returns a Result; bench/understanding.py prints the whole picture.
 """
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Sequence, Set
+from typing import Any, Callable, Dict, List, Optional, Set
 
 from bench import heldout
 from bench.heldout import play_all, run_all
@@ -19,6 +19,9 @@ PHRASINGS_FLOOR = 0.93  # in-domain and small talk, dev and test sets each
 CONVERSATIONS_FLOOR = 0.93
 OTHER_TEAMS_FLOOR = 0.95  # answered in the right family
 OTHER_TEAMS_MOST_REFUSED = 0.02
+# How far below the served model a retrained one may be on a floor the served model misses itself
+# (about two conversation turns in 243): one added example moves a turn or two either way.
+NO_WORSE_MARGIN = 0.01
 
 
 @dataclass
@@ -29,14 +32,23 @@ class Result:
     judged: int
     misses: List[str] = field(default_factory=list)
     forbidden: List[str] = field(default_factory=list)  # replies no held-out message may ever get
+    # A retrained model's check: the share the served model gets on the same set, measured when the new
+    # one is below the floor. A floor the served model misses too is held by being no worse than it.
+    served_share: Optional[float] = None
 
     @property
     def held(self) -> bool:
-        return self.share >= self.floor and not self.forbidden
+        if self.forbidden:
+            return False
+        if self.share >= self.floor:
+            return True
+        return (self.served_share is not None and self.served_share < self.floor
+                and self.share >= self.served_share - NO_WORSE_MARGIN)
 
     def summary(self) -> str:
         forbidden = f"; never allowed but got: {len(self.forbidden)}" if self.forbidden else ""
-        return f"{self.name}: {self.share:.1%} of {self.judged} (floor {self.floor:.0%}){forbidden}"
+        served = "" if self.served_share is None else f"; the served model {self.served_share:.1%}"
+        return f"{self.name}: {self.share:.1%} of {self.judged} (floor {self.floor:.0%}){served}{forbidden}"
 
 
 def off_topic(assistant: Any, trained: Set[str], workers: int = 4) -> Result:
@@ -92,22 +104,14 @@ def other_teams(assistant: Any, workers: int = 4) -> List[Result]:
                    1 - OTHER_TEAMS_MOST_REFUSED, len(rows), refused)]
 
 
-def all_floors(assistant: Any, trained: Set[str], workers: int,
-               progress: Callable[[str], None] = lambda name: None) -> List[Result]:
-    """Every floor, the cheapest to fail first (a model that lost the in-domain intents fails on the first)."""
+def checks(trained: Set[str], workers: int) -> List[Callable[[Any], List[Result]]]:
+    """Every floor as a check of an assistant, the likeliest to fail first (a model that lost the
+    in-domain intents fails on the first)."""
     catalog = heldout.load_catalog()
-    checks: Sequence[Callable[[], Any]] = (
-        lambda: phrasings(assistant, trained, catalog, "in_domain", workers),
-        lambda: phrasings(assistant, trained, catalog, "small_talk", workers),
-        lambda: off_topic(assistant, trained, workers),
-        lambda: conversations(assistant, catalog, workers),
-        lambda: other_teams(assistant, workers),
-    )
-    results: List[Result] = []
-    for check in checks:
-        found = check()
-        results.extend(found if isinstance(found, list) else [found])
-        progress(results[-1].name)
-        if not all(result.held for result in results):
-            break  # one floor missed is enough to refuse the model
-    return results
+    return [
+        lambda assistant: [phrasings(assistant, trained, catalog, "in_domain", workers)],
+        lambda assistant: [phrasings(assistant, trained, catalog, "small_talk", workers)],
+        lambda assistant: [off_topic(assistant, trained, workers)],
+        lambda assistant: [conversations(assistant, catalog, workers)],
+        lambda assistant: other_teams(assistant, workers),
+    ]

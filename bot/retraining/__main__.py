@@ -1,6 +1,6 @@
 """Train a candidate model as `make train` does, then check it against the held-out floors.
 
-    python -m bot.retraining JOB_DIR --data bot/data [--data reviewed.yml]
+    python -m bot.retraining JOB_DIR --data bot/data [--data reviewed.yml] [--served MODEL]
 
 Writes JOB_DIR/candidate.tar.gz, JOB_DIR/train.log and JOB_DIR/status.json; exits 0 when every
 floor held, 1 when one did not, 2 when training or the check could not run.
@@ -34,7 +34,7 @@ def train_command(job_dir: Path, data: Sequence[Path]) -> List[str]:
             "--data", *map(str, data), "--out", str(job_dir), "--fixed-model-name", CANDIDATE]
 
 
-def run(job_dir: Path, data: Sequence[Path]) -> int:
+def run(job_dir: Path, data: Sequence[Path], served: Optional[Path]) -> int:
     started = time.time()
     status.update(job_dir, stage=status.TRAINING, started=started)
     with open(job_dir / "train.log", "wb") as log:
@@ -51,7 +51,8 @@ def run(job_dir: Path, data: Sequence[Path]) -> int:
     # In bot/, as Rasa runs (the model names its program-name pipeline by a relative path), with the
     # project on the path for the held-out sets and their judge (bench/).
     check = subprocess.run([sys.executable, "-m", "bot.retraining.heldout_check", str(job_dir.resolve()),
-                            str(model.resolve()), *[arg for path in data for arg in ("--data", str(path.resolve()))]],
+                            str(model.resolve()), *[arg for path in data for arg in ("--data", str(path.resolve()))],
+                            *(["--served", str(served.resolve())] if served else [])],
                            cwd=BOT_DIR, stdin=subprocess.DEVNULL,
                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (
                                str(ROOT), os.environ.get("PYTHONPATH"))))})
@@ -70,10 +71,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("job_dir", type=Path)
     parser.add_argument("--data", type=Path, action="append", required=True,
                         help="training data: a directory or file (repeat for the reviewed examples)")
+    parser.add_argument("--served", type=Path, help="the model served now (the check compares with it)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     try:
-        return run(args.job_dir, args.data)
+        return run(args.job_dir, args.data, args.served)
     except Exception as error:  # the desk shows the stage and message; the traceback goes to the log
         logger.exception("the training job failed")
         status.update(args.job_dir, stage=status.ERROR, ended=time.time(), message=f"The job failed: {error!r}.")

@@ -59,20 +59,28 @@ class InProcessAssistant:
         return tracker.current_state(EventVerbosity.ALL)["events"] if tracker else []
 
 
-def check(job_dir: Path, model: Path, data: Sequence[Path], endpoints_file: str) -> bool:
+def check(job_dir: Path, model: Path, served: Optional[Path], data: Sequence[Path], endpoints_file: str) -> bool:
+    """Each floor on the new model, stopping at the first it misses; a miss is measured on the served
+    model too, and one the served model also misses is held by being no worse (bench/floors.py)."""
     from bench import floors, heldout
 
-    assistant = InProcessAssistant(model, endpoints_file)
-    done: List[str] = []
-
-    def progress(name: str) -> None:
-        done.append(name)
-        status.update(job_dir, checked=assistant.said, floors_checked=len(done))
-    results = floors.all_floors(assistant, heldout.trained_texts(*data), WORKERS, progress)
+    candidate = InProcessAssistant(model, endpoints_file)
+    incumbent: Optional[InProcessAssistant] = None
+    results: List[floors.Result] = []
+    for number, run in enumerate(floors.checks(heldout.trained_texts(*data), WORKERS), 1):
+        found = run(candidate)
+        if served is not None and any(not r.held and not r.forbidden for r in found):
+            incumbent = incumbent or InProcessAssistant(served, endpoints_file)
+            for mine, theirs in zip(found, run(incumbent)):
+                mine.served_share = theirs.share
+        results.extend(found)
+        status.update(job_dir, checked=candidate.said, floors_checked=number)
+        if not all(result.held for result in found):
+            break  # one floor missed is enough to refuse the model
     held = all(result.held for result in results)
-    status.update(job_dir, stage=status.PASSED if held else status.FAILED, checked=assistant.said, checks=[
+    status.update(job_dir, stage=status.PASSED if held else status.FAILED, checked=candidate.said, checks=[
         {"name": r.name, "share": r.share, "floor": r.floor, "judged": r.judged, "held": r.held,
-         "misses": (r.forbidden + r.misses)[:20]} for r in results])
+         "served_share": r.served_share, "misses": (r.forbidden + r.misses)[:20]} for r in results])
     for result in results:
         logger.info("%s%s", result.summary(), "" if result.held else "  NOT HELD")
     return held
@@ -85,12 +93,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("job_dir", type=Path)
     parser.add_argument("model", type=Path)
     parser.add_argument("--data", type=Path, action="append", required=True)
+    parser.add_argument("--served", type=Path, help="the model served now, measured where the new one misses a floor")
     parser.add_argument("--endpoints", default=os.environ.get("RASA_ENDPOINTS") or "endpoints.yml")  # run in bot/
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     started = time.time()
     try:
-        held = check(args.job_dir, args.model, args.data, args.endpoints)
+        held = check(args.job_dir, args.model, args.served, args.data, args.endpoints)
     except Exception as error:  # the desk shows the stage and message; the traceback goes to the job's log
         logger.exception("the held-out check failed")
         status.update(args.job_dir, stage=status.ERROR, message=f"The held-out check failed: {error!r}.")

@@ -87,6 +87,9 @@ class Trainer:
         job = self.job = Job(Path(), started_by=admin)  # taken before the first await: no second job slips in
         directory = job.directory = await asyncio.to_thread(self._new_job_directory)
         data = [arg for path in training_data(self.config) for arg in ("--data", str(path))]
+        served = await asyncio.to_thread(model_store.served, self.config.model_store_dir, self.config.base_model_path)
+        if served is not None:
+            data += ["--served", str(served.path)]
         try:
             with open(directory / "job.log", "wb") as log:
                 job.process = await asyncio.create_subprocess_exec(
