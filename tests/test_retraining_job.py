@@ -36,3 +36,15 @@ def test_it_trains_as_make_train_does_into_the_jobs_directory(tmp_path):
                                                                               str(tmp_path / "reviewed.yml")]
     assert command[command.index("--out") + 1] == str(tmp_path)
     assert command[command.index("--fixed-model-name") + 1] == CANDIDATE
+
+
+def test_a_floor_the_served_model_misses_too_is_held_only_by_doing_no_worse():
+    from bench.floors import NO_WORSE_MARGIN, Result
+
+    assert Result("x", 0.95, 0.93, 100).held
+    assert not Result("x", 0.90, 0.93, 100).held, "no served model measured: the floor itself"
+    assert Result("x", 0.90, 0.93, 100, served_share=0.90).held
+    assert Result("x", 0.90 - NO_WORSE_MARGIN, 0.93, 100, served_share=0.90).held
+    assert not Result("x", 0.88, 0.93, 100, served_share=0.90).held
+    assert not Result("x", 0.90, 0.93, 100, served_share=0.95).held, "the served model holds it: so must the new one"
+    assert not Result("x", 0.99, 0.95, 100, forbidden=["handoff: 'order a pizza'"], served_share=0.99).held
