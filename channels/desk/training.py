@@ -153,9 +153,11 @@ class Trainer:
         found = status.read(job.directory) if job.directory != Path() else {}
         if job.running:
             found["running"] = True
-            found.setdefault("stage", status.TRAINING)  # until the job has written its first status
-        elif job.outcome == INTERRUPTED:
-            found["stage"] = INTERRUPTED
+            stage = found.get("stage", status.TRAINING)  # until the job has written its first status
+            # Passed is said once the desk has made the model the served one, not when the check ends.
+            found["stage"] = status.CHECKING if stage in status.ENDED else stage
+        else:
+            found["stage"] = job.outcome
         return found
 
     async def stop(self) -> None:

@@ -8,6 +8,7 @@ what learners wrote.
 """
 import asyncio
 import hmac
+import logging
 import os
 import time
 import urllib.parse
@@ -20,6 +21,7 @@ from channels.desk.keys import config_key
 from channels.desk.training import Busy, trainer_key
 from channels.desk.views import _url, coach_required, page
 
+logger = logging.getLogger(__name__)
 CHUNK_BYTES = 1024 * 1024
 TOKEN_HEADER = "X-Model-Token"
 
@@ -86,9 +88,12 @@ async def model_file(request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(headers={"ETag": etag, "Content-Type": "application/gzip",
                                                "Content-Length": str(size), "filename": "advisor.tar.gz"})
         await response.prepare(request)
-        while chunk := await asyncio.to_thread(handle.read, CHUNK_BYTES):
-            await response.write(chunk)
-        await response.write_eof()
+        try:
+            while chunk := await asyncio.to_thread(handle.read, CHUNK_BYTES):
+                await response.write(chunk)
+            await response.write_eof()
+        except ConnectionResetError:  # the puller went away (a Rasa stopping): it asks again on its next pull
+            logger.info("the model's download was broken off by the client")
         return response
     finally:
         await asyncio.to_thread(opened.__exit__, None, None, None)

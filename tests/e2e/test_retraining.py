@@ -54,6 +54,7 @@ def served_fingerprint(stack: Stack) -> str:
     request = urllib.request.Request(f"{stack.web_url}/desk/model", method="GET",
                                      headers={"X-Model-Token": stack.model_token, "If-None-Match": '"none"'})
     with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
         return response.headers["ETag"]
 
 
