@@ -12,7 +12,8 @@
 - Its logs hold no learner text at INFO: Rasa's structured DEBUG lines (parse data, slots, events)
   stay out, and e-mail addresses and phone numbers are masked in any line (channels/log_privacy.py).
 - With a model server in the endpoints file (the desk serves the model trained there), the model given
-  by --model is served until the desk first answers, rather than none (Rasa's own behaviour).
+  by --model is served until the desk first answers, rather than none (Rasa's own behaviour), and a
+  pulled model is loaded in a worker thread, so chat goes on meanwhile (bot/model_pulling.py).
 - A call to the action server gives up after ACTION_TIMEOUT seconds (Rasa's own limit is 5
   minutes), and Rasa refuses to start when a turn of that many slow actions could outlive its
   conversation's lock (TICKET_LOCK_LIFETIME): several replicas would then run one conversation at
@@ -111,6 +112,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.question_processor import QuestionReadingProcessor
 
     rasa.core.agent.MessageProcessor = QuestionReadingProcessor
+    # A model pulled from the desk is loaded in a worker thread, not on the event loop (bot/model_pulling.py).
+    from bot import model_pulling
+
+    model_pulling.install()
 
     log_privacy.configure()
     configure_logging_and_warnings(logging.INFO)
