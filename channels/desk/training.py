@@ -85,22 +85,24 @@ class Trainer:
         if self.job is not None and self.job.running:
             raise Busy()
         job = self.job = Job(Path(), started_by=admin)  # taken before the first await: no second job slips in
-        directory = job.directory = await asyncio.to_thread(self._new_job_directory)
-        data = [arg for path in training_data(self.config) for arg in ("--data", str(path))]
-        served = await asyncio.to_thread(model_store.served, self.config.model_store_dir, self.config.base_model_path)
-        if served is not None:
-            data += ["--served", str(served.path)]
         try:
+            directory = job.directory = await asyncio.to_thread(self._new_job_directory)
+            data = [arg for path in training_data(self.config) for arg in ("--data", str(path))]
+            served = await asyncio.to_thread(model_store.served, self.config.model_store_dir,
+                                             self.config.base_model_path)
+            if served is not None:
+                data += ["--served", str(served.path)]
             with open(directory / "job.log", "wb") as log:
                 job.process = await asyncio.create_subprocess_exec(
                     "nice", "-n", str(NICE), self.config.training_python, "-m", "bot.retraining", str(directory), *data,
                     cwd=PROJECT_ROOT, stdin=asyncio.subprocess.DEVNULL, stdout=log,
                     stderr=asyncio.subprocess.STDOUT, start_new_session=True)
-        except OSError as error:
+        except Exception as error:  # a full disk, no Rasa environment: said on the page, and the next may start
             job.outcome = status.ERROR
-            await asyncio.to_thread(status.update, directory, stage=status.ERROR,
-                                    message=f"Could not start the training: {error}.")
             logger.error("could not start a training: %s", error)
+            if job.directory != Path():
+                await asyncio.to_thread(status.update, job.directory, stage=status.ERROR,
+                                        message=f"Could not start the training: {error}.")
             return job
         logger.info("%s started a training (job %s)", admin, directory.name)
         self._waiting = asyncio.create_task(self._finish(job))

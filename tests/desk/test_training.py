@@ -1,6 +1,7 @@
 """Retraining on the desk through aiohttp's test client: the model server Rasa pulls from (token, ETag,
 304), promotion and roll back in the model store, and who may train. Training itself runs in
 tests/e2e/test_retraining.py."""
+import asyncio
 import io
 import json
 import os
@@ -150,3 +151,23 @@ async def test_roll_back_serves_the_previous_model_again_and_is_audited(client, 
     assert (await pull(client)).headers["ETag"] == '"base-model"'
     with make_session(config.database_url) as session:
         assert session.query(AuditEntry).filter(AuditEntry.action.like("rolled back to model base-model%")).count() == 1
+
+
+async def test_a_training_that_cannot_run_ends_in_error_and_the_next_may_start(aiohttp_client, config, tmp_path):
+    """No Rasa environment where TRAINING_PYTHON says: the job ends at once, the served model stays."""
+    broken = ServerConfig(**{**config.__dict__, "training_python": str(tmp_path / "no-such-python")})
+    client = await aiohttp_client(create_desk_app(broken))
+    await sign_in(client, "ali")
+    started = await client.post("/training", data={"csrf": csrf_of(await (await client.get("/training")).text())})
+    assert started.status == 200
+    for _ in range(100):
+        page = await (await client.get("/training")).text()
+        if 'data-stage="error"' in page:
+            break
+        await asyncio.sleep(0.1)
+    assert 'data-stage="error"' in page and "could not finish" in page
+    assert (await pull(client)).headers["ETag"] == '"base-model"'
+    again = await client.post("/training", data={"csrf": csrf_of(page)}, allow_redirects=False)
+    assert again.status == 303, "an ended job does not hold the next one back"
+    with make_session(config.database_url) as session:
+        assert session.query(AuditEntry).filter(AuditEntry.action.like("training failed%")).count() >= 1
