@@ -49,11 +49,11 @@ def stage(admin: Coach) -> str:
 
 
 def while_in(stack: Stack, admin: Coach, wanted: str) -> List[float]:
-    """Questions one after another for as long as the job is in that stage."""
+    """Questions one after another for as long as the job is in that stage, QUESTIONS to a conversation as
+    without a training (a conversation of hundreds of turns is slower to load whatever runs beside it)."""
     times: List[float] = []
-    sender = f"bench-{uuid.uuid4().hex[:8]}"
     while stage(admin) == wanted:
-        times.extend(post(stack.url, sender, CATALOG_QUESTION) for _ in range(5))
+        times.extend(latencies(stack, QUESTIONS))
     return times
 
 
