@@ -15,10 +15,12 @@ A reply is judged by what the assistant did, read from Rasa's record of the conv
 responses it used (`utter_action` of each bot message), the text, and whether it opened the
 questionnaire or a handoff.
 """
+import concurrent.futures
 import csv
 import json
 import random
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
@@ -77,10 +79,12 @@ def normalized(text: str) -> str:
 # ---- the sets -------------------------------------------------------------------------------
 
 
-def trained_texts(nlu_dir: Path = NLU_DIR) -> Set[str]:
-    """Every training example under bot/data, normalised, so held-out sets can leave them out."""
+def trained_texts(*sources: Path) -> Set[str]:
+    """Every training example under bot/data (or the directories and files given), normalised, so
+    held-out sets can leave them out."""
     texts: Set[str] = set()
-    for path in nlu_dir.rglob("*.yml"):
+    for path in (found for source in sources or (NLU_DIR,)
+                 for found in (source.rglob("*.yml") if source.is_dir() else [source] if source.exists() else [])):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []) or []:
             for line in str(block.get("examples", "")).splitlines():
                 if line.strip().startswith("- "):
@@ -203,6 +207,38 @@ def last_turn(events: Sequence[Dict[str, Any]]) -> Turn:
     turn.opened_questionnaire |= bool(QUESTIONNAIRE_RESPONSES & set(turn.responses))
     turn.opened_handoff |= bool(HANDOFF_RESPONSES & set(turn.responses))
     return turn
+
+
+# ---- playing messages to the assistant (tests.e2e.stack.Stack, or a model in this process) ----
+
+
+def converse(assistant: Any, messages: Sequence[str]) -> Turn:
+    """Send the messages in one new conversation; what the assistant did after the last one."""
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    for message in messages:
+        assistant.say(sender, message)
+    return last_turn(assistant.events(sender))
+
+
+def run_all(assistant: Any, conversations: Sequence[Sequence[str]], workers: int) -> List[Turn]:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda messages: converse(assistant, messages), conversations))
+
+
+def play(assistant: Any, messages: Sequence[str]) -> List[Turn]:
+    """Send the messages in one new conversation; what the assistant did after each."""
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    turns = []
+    for message in messages:
+        assistant.say(sender, message)
+        turns.append(last_turn(assistant.events(sender)))
+    return turns
+
+
+def play_all(assistant: Any, conversations: Sequence[Dict[str, Any]], workers: int) -> List[List[Turn]]:
+    """Each conversation of a set played in a conversation of its own, several at once."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda c: play(assistant, [turn["text"] for turn in c["turns"]]), conversations))
 
 
 # ---- judging an in-domain or small-talk reply ------------------------------------------------

@@ -23,47 +23,17 @@ Run: `make bench-understanding` (or `.venv/bin/python -m bench.understanding`).
 """
 import argparse
 import collections
-import concurrent.futures
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
 from bench import heldout
+from bench.heldout import play_all, run_all
 from tests.e2e.stack import Stack
 
 AIMS = {"off-topic": 0.97, "small talk": 0.95, "in-domain": 0.97, "conversations": 0.95, "other teams": 0.95}
 FLAGS = ("price", "program list", "questionnaire", "phone number", "handoff", "general or program answer")
-
-
-def converse(stack: Stack, messages: Sequence[str]) -> heldout.Turn:
-    """Send the messages in one new conversation; what the assistant did after the last one."""
-    sender = f"bench-{uuid.uuid4().hex[:12]}"
-    for message in messages:
-        stack.say(sender, message)
-    return heldout.last_turn(stack.events(sender))
-
-
-def run_all(stack: Stack, conversations: Sequence[Sequence[str]], workers: int) -> List[heldout.Turn]:
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda messages: converse(stack, messages), conversations))
-
-
-def play(stack: Stack, messages: Sequence[str]) -> List[heldout.Turn]:
-    """Send the messages in one new conversation; what the assistant did after each."""
-    sender = f"bench-{uuid.uuid4().hex[:12]}"
-    turns = []
-    for message in messages:
-        stack.say(sender, message)
-        turns.append(heldout.last_turn(stack.events(sender)))
-    return turns
-
-
-def play_all(stack: Stack, conversations: Sequence[Dict[str, Any]], workers: int) -> List[List[heldout.Turn]]:
-    """Each conversation of a set played in a conversation of its own, several at once."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda c: play(stack, [turn["text"] for turn in c["turns"]]), conversations))
 
 
 def conversations_report(label: str, conversations: Sequence[Dict[str, Any]], stack: Stack, workers: int,

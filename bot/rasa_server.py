@@ -11,6 +11,9 @@
 - A message asking several questions is read one question at a time too (bot/question_processor.py).
 - Its logs hold no learner text at INFO: Rasa's structured DEBUG lines (parse data, slots, events)
   stay out, and e-mail addresses and phone numbers are masked in any line (channels/log_privacy.py).
+- With a model server in the endpoints file (the desk serves the model trained there), the model given
+  by --model is served until the desk first answers, rather than none (Rasa's own behaviour), and a
+  pulled model is loaded in a worker thread, so chat goes on meanwhile (bot/model_pulling.py).
 - A call to the action server gives up after ACTION_TIMEOUT seconds (Rasa's own limit is 5
   minutes), and Rasa refuses to start when a turn of that many slow actions could outlive its
   conversation's lock (TICKET_LOCK_LIFETIME): several replicas would then run one conversation at
@@ -57,6 +60,23 @@ def middleware_for(secret: str) -> Callable[[Sanic, Any], Awaitable[None]]:
     return add_middleware
 
 
+def local_model_fallback(model_path: str) -> Callable[[Sanic, Any], Awaitable[None]]:
+    """A listener loading the local model when the model server gave none at start (the desk was not
+    up yet, or is down): Rasa then pulls again every few seconds, and replaces it once the desk answers.
+    Its fingerprint is given as the desk's ETag names it, so the same model is not fetched again."""
+    async def load_if_none(app: Sanic, _loop: Any) -> None:
+        agent = app.ctx.agent
+        if agent.is_ready() or not agent.model_server or not os.path.exists(model_path):
+            return
+        from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+        model_id = LocalModelStorage.metadata_from_archive(model_path).model_id
+        logging.getLogger(__name__).warning("no model from the model server yet: serving %s until it answers",
+                                            model_path)
+        agent.load_model(model_path, fingerprint=f'"{model_id}"')
+    return load_if_none
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.rasa_server", description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True)
@@ -97,6 +117,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot import action_response_check
 
     action_response_check.install()
+    # A model pulled from the desk is loaded in a worker thread, not on the event loop (bot/model_pulling.py).
+    from bot import model_pulling
+
+    model_pulling.install()
 
     log_privacy.configure()
     configure_logging_and_warnings(logging.INFO)
@@ -107,7 +131,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         model_path=args.model, credentials=args.credentials, endpoints=AvailableEndpoints.read_endpoints(args.endpoints),
         interface=args.interface, port=args.port, cors=args.cors, enable_api=True,
         jwt_secret=secret, jwt_method=api_tokens.ALGORITHM,
-        server_listeners=[(middleware_for(secret), "before_server_start")],
+        server_listeners=[(middleware_for(secret), "before_server_start"),
+                          (local_model_fallback(args.model), "after_server_start")],
     )
     return 0
 

@@ -123,6 +123,12 @@ class ServerConfig:
     smtp_from: str = "Credential Advisor desk <desk@localhost>"  # SMTP_FROM: the alerts' sender
     # DESK_WEEKLY_SUMMARY: when admins are e-mailed the week's analytics (`Mon 08:00`, office time); unset: never
     weekly_summary: Optional[Tuple[int, int, int]] = None
+    # Retraining from the desk (channels/desk/training.py) and the model Rasa pulls from it (model_store.py).
+    model_store_dir: Path = PROJECT_ROOT / "var" / "models"  # MODEL_STORE_DIR: served, previous, training jobs
+    base_model_path: Path = PROJECT_ROOT / "bot" / "models" / "advisor.tar.gz"  # RASA_MODEL: `make train`'s model
+    model_server_token: str = ""  # MODEL_SERVER_TOKEN: what Rasa sends to pull the model; none, none pulled
+    training_data_dir: Path = PROJECT_ROOT / "bot" / "data"  # TRAINING_DATA_DIR: trained with the reviewed examples
+    training_python: str = str(PROJECT_ROOT / ".venv" / "bin" / "python")  # TRAINING_PYTHON: Rasa's environment
 
     @property
     def secure_cookies(self) -> bool:
@@ -155,6 +161,11 @@ class ServerConfig:
             smtp_url=smtp_url(env, "SMTP_URL"),
             smtp_from=env.get("SMTP_FROM") or cls.smtp_from,
             weekly_summary=weekly_time(env, "DESK_WEEKLY_SUMMARY"),
+            model_store_dir=Path(env.get("MODEL_STORE_DIR") or cls.model_store_dir),
+            base_model_path=Path(env.get("RASA_MODEL") or cls.base_model_path),
+            model_server_token=env.get("MODEL_SERVER_TOKEN", ""),
+            training_data_dir=Path(env.get("TRAINING_DATA_DIR") or cls.training_data_dir),
+            training_python=env.get("TRAINING_PYTHON") or cls.training_python,
         )
 
 

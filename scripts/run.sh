@@ -14,22 +14,23 @@ bin="$root/.venv/bin"
 # Rasa's HTTP API can read and rewrite every conversation, so it only takes JWTs signed with a
 # secret; the action server takes only calls carrying a shared token; the coach desk signs its
 # sessions with a secret. Each is generated once into a git-ignored file unless given in the
-# environment. None of them is ever put on a command line, where `ps` would show it.
+# environment. None of them is ever put on a command line, where `ps` would show it. Rasa pulls its
+# model from the desk with a fourth (MODEL_SERVER_TOKEN): a model holds what learners wrote.
 env_file=${ENV_FILE:-$root/.env.local}
 secret() { "$bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))'; }
 touch "$env_file"
 chmod 600 "$env_file"
-for name in RASA_JWT_SECRET DESK_SESSION_SECRET ACTION_SERVER_TOKEN; do
+for name in RASA_JWT_SECRET DESK_SESSION_SECRET ACTION_SERVER_TOKEN MODEL_SERVER_TOKEN; do
   if ! grep -q "^$name=" "$env_file"; then
     printf '%s=%s\n' "$name" "$(secret)" >> "$env_file"
     echo "Generated $name in $env_file"
   fi
 done
 given=()
-for name in RASA_JWT_SECRET DESK_SESSION_SECRET ACTION_SERVER_TOKEN; do given+=("${!name:-}"); done
+for name in RASA_JWT_SECRET DESK_SESSION_SECRET ACTION_SERVER_TOKEN MODEL_SERVER_TOKEN; do given+=("${!name:-}"); done
 set -a; . "$env_file"; set +a
 i=0
-for name in RASA_JWT_SECRET DESK_SESSION_SECRET ACTION_SERVER_TOKEN; do
+for name in RASA_JWT_SECRET DESK_SESSION_SECRET ACTION_SERVER_TOKEN MODEL_SERVER_TOKEN; do
   [ -n "${given[$i]}" ] && printf -v "$name" '%s' "${given[$i]}"
   export "$name"
   i=$((i + 1))
@@ -46,6 +47,11 @@ export RASA_URL=${RASA_URL:-http://127.0.0.1:$RASA_PORT}
 export CATALOG_DB_URL=${CATALOG_DB_URL:-sqlite:///$root/var/catalog.sqlite3}
 export TRACKER_DB_URL=${TRACKER_DB_URL:-sqlite:///$root/var/tracker.sqlite3}
 export RASA_MODEL=${RASA_MODEL:-$root/bot/models/advisor.tar.gz}
+# The model every Rasa process serves: `make train`'s until one trained on the desk is newer (README.md,
+# "Retraining from the desk"); Rasa pulls it from the desk, which keeps it in MODEL_STORE_DIR.
+export MODEL_STORE_DIR=${MODEL_STORE_DIR:-$root/var/models}
+export MODEL_SERVER_URL=${MODEL_SERVER_URL:-http://127.0.0.1:$DESK_PORT/desk/model}
+export TRAINING_PYTHON=${TRAINING_PYTHON:-$bin/python}
 export RASA_TELEMETRY_ENABLED=false
 export LOG_DIR=${LOG_DIR:-$root/var/log}
 export RUN_DIR=${RUN_DIR:-$root/var/run}

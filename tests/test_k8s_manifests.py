@@ -13,17 +13,19 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 K8S = ROOT / "deploy" / "k8s"
 # Read by Rasa itself (rasa/core/lock_store.py), not by our code.
-READ_BY_RASA = {"TICKET_LOCK_LIFETIME"}
+READ_BY_RASA = {"TICKET_LOCK_LIFETIME", "RASA_CACHE_DIRECTORY"}
 # The cluster mode's names (issue 10): bot/endpoints.cluster.yml and the channels read them once
 # that work is merged; until then this deployment is ahead of the code.
 CLUSTER_NAMES = {"RASA_ENDPOINTS", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_KEY_PREFIX"}
 # What each service cannot start or work without.
 REQUIRED = {
     "rasa": {"RASA_JWT_SECRET", "ACTION_SERVER_URL", "ACTION_SERVER_TOKEN", "TRACKER_DB_URL", "WEB_ORIGIN",
-             "RASA_ENDPOINTS", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_KEY_PREFIX", "TICKET_LOCK_LIFETIME"},
+             "RASA_ENDPOINTS", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_KEY_PREFIX", "TICKET_LOCK_LIFETIME",
+             "MODEL_SERVER_URL", "MODEL_SERVER_TOKEN"},
     "actions": {"ACTION_HOST", "ACTION_PORT", "ACTION_SERVER_TOKEN", "CATALOG_DB_URL"},
     "web": {"DESK_PORT", "RASA_URL", "RASA_JWT_SECRET", "DESK_SESSION_SECRET", "CHAT_SOCKET_URL",
-            "CATALOG_DB_URL", "TRACKER_DB_URL", "DESK_PUBLIC_URL"},
+            "CATALOG_DB_URL", "TRACKER_DB_URL", "DESK_PUBLIC_URL", "MODEL_SERVER_TOKEN", "MODEL_STORE_DIR",
+            "RASA_MODEL", "TRAINING_PYTHON", "RASA_ENDPOINTS", "RASA_CACHE_DIRECTORY"},
 }
 # The route each service's probes must use, and where the code defines it.
 HEALTH = {
@@ -115,12 +117,23 @@ def test_every_variable_given_is_one_the_code_reads():
         assert not unknown, f"{workload['metadata']['name']}: nothing reads {sorted(unknown)}"
 
 
+def endpoints_variables(name: str) -> set:
+    settings = [line for line in (ROOT / "bot" / name).read_text().splitlines() if not line.lstrip().startswith("#")]
+    return set(re.findall(r"\$\{([A-Z0-9_]+)\}", "\n".join(settings)))
+
+
 def test_rasa_gets_every_variable_its_endpoints_file_names():
-    settings = [line for line in (ROOT / "bot" / "endpoints.cluster.yml").read_text().splitlines()
-                if not line.lstrip().startswith("#")]
-    wanted = set(re.findall(r"\$\{([A-Z0-9_]+)\}", "\n".join(settings)))
-    assert {"REDIS_HOST", "TRACKER_DB_URL"} <= wanted
+    wanted = endpoints_variables("endpoints.cluster.yml")
+    assert {"REDIS_HOST", "TRACKER_DB_URL", "MODEL_SERVER_URL", "MODEL_SERVER_TOKEN"} <= wanted
     assert wanted <= set(env_names(DEPLOYMENTS["rasa"]))
+
+
+def test_the_desk_gets_every_variable_of_the_endpoints_file_its_model_check_reads():
+    (container,) = containers(DEPLOYMENTS["web"])
+    named = {variable["name"]: variable.get("value") for variable in container["env"]}
+    assert named["RASA_ENDPOINTS"] == "/app/bot/endpoints.yml"
+    assert endpoints_variables("endpoints.yml") <= set(named)
+    assert named["MODEL_STORE_DIR"].startswith(container["volumeMounts"][0]["mountPath"])
 
 
 def test_every_config_and_secret_reference_resolves():
@@ -189,7 +202,7 @@ def test_every_container_runs_a_module_of_the_image():
             assert package.with_suffix(".py").exists() or (package / "__main__.py").exists(), module
 
 
-def test_only_rasa_reaches_the_action_server_and_every_policy_selects_a_deployment():
+def test_only_rasa_and_the_desks_model_check_reach_the_action_server_and_every_policy_selects_a_deployment():
     labels = [deployment["spec"]["template"]["metadata"]["labels"] for deployment in DEPLOYMENTS.values()]
     policies = of_kind("NetworkPolicy")
     for policy in [*policies.values(), *of_kind("PodDisruptionBudget").values()]:
@@ -198,7 +211,7 @@ def test_only_rasa_reaches_the_action_server_and_every_policy_selects_a_deployme
     (actions,) = [policy for policy in policies.values()
                   if policy["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "actions"}]
     sources = [source for rule in actions["spec"]["ingress"] for source in rule["from"]]
-    assert sources == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "rasa"}}}]
+    assert sources == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}}} for name in ("rasa", "web")]
     budgets = {budget["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
                for budget in of_kind("PodDisruptionBudget").values()}
     assert budgets == {"rasa", "actions"}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from zoneinfo import ZoneInfo
 
 from channels.config import ServerConfig
-from channels.desk import databases, email_alerts, log_retention, rasa_client
+from channels.desk import databases, email_alerts, log_retention, rasa_client, training
 from channels.desk.analytics.app import setup_analytics
 from channels.desk.delivery import Deliveries
 from channels.desk.keys import (
@@ -207,7 +207,7 @@ def create_desk_app(config: ServerConfig) -> web.Application:
                           client_max_size=MAX_BODY_BYTES)
     app[config_key] = config
     app[templates_key] = templates(config)
-    app.cleanup_ctx.extend([databases.opened, hashing_pool, http_client, housekeeping])
+    app.cleanup_ctx.extend([databases.opened, hashing_pool, http_client, housekeeping, training.trainer])
     setup_routes(app)
     setup_analytics(app)
     return app

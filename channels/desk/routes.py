@@ -3,7 +3,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from channels.desk import account_views, answer_views, catalog_views, views
+from channels.desk import account_views, answer_views, catalog_views, training_views, views
 
 
 def setup_routes(app: web.Application) -> None:
@@ -45,4 +45,5 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/answers/{response}", answer_views.answer_page, name="answer")
     app.router.add_post("/answers/{response}", answer_views.save_answer, name="answer_save")
     app.router.add_post("/answers/{response}/revert", answer_views.revert_answer, name="answer_revert")
+    training_views.setup_routes(app)
     app.router.add_static("/static/", Path(__file__).parent / "static", name="static")

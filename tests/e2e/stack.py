@@ -106,6 +106,7 @@ class Stack:
         self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
         self.replica_port, self.action_replica_port = free_ports(replicas), free_ports(replicas)
         self.jwt_secret = secrets.token_urlsafe(32)
+        self.model_token = secrets.token_urlsafe(32)  # Rasa pulls its model from the desk with it
         (workdir / "run").mkdir(parents=True, exist_ok=True)
         self.env = {
             **os.environ,
@@ -115,6 +116,7 @@ class Stack:
             "RASA_JWT_SECRET": self.jwt_secret,
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
             "DESK_SESSION_SECRET": secrets.token_urlsafe(32),
+            "MODEL_SERVER_TOKEN": self.model_token,
             "CHAT_SOCKET_URL": f"http://127.0.0.1:{self.rasa_port}",
             "WEB_ORIGIN": f"http://127.0.0.1:{self.web_port}",
             "COACH_HOURS": "Mon-Sun 00:00-24:00",  # coaches always in: tests must not depend on the clock
@@ -124,6 +126,7 @@ class Stack:
             "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.sqlite3'}",
             "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoffs.sqlite3'}",
             "REVIEWED_NLU_FILE": str(workdir / "reviewed.yml"),
+            "MODEL_STORE_DIR": str(workdir / "models"),
             "ENV_FILE": str(workdir / "env"),
             "LOG_DIR": str(workdir / "log"),
             "RUN_DIR": str(workdir / "run"),
