@@ -86,7 +86,7 @@ def train(admin: Coach) -> str:
 def test_a_labelled_miss_is_learnt_by_a_training_from_the_desk_and_rasa_pulls_the_new_model(stack, admin):
     assert ANSWER not in answered_with(stack, MISSED)
     review = admin.get(f"/analytics/review?{WEEK}")
-    row = re.search(r'<tr data-key="(\w+)">\s*<td class="message">' + re.escape(MISSED) + r"</td>(.*?)</tr>",
+    row = re.search(r'<tr data-key="(\w+)">\s*<td>[^\n]*</td>\s*<td class="message">' + re.escape(MISSED) + r"</td>(.*?)</tr>",
                     review, re.S)
     assert row, "the missed message is not in the review queue"
     fields = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', row.group(2)))
