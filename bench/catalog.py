@@ -10,14 +10,12 @@ Run: `.venv/bin/python -m bench.catalog` (`--programs N`, `--rounds N`, `--only 
 import argparse
 import asyncio
 import random
-import statistics
 import tempfile
-import uuid
 from typing import Any, Dict, List
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from bench.desk import AIM_MS, PASSWORD, POSTGRES, signed_in_timings
+from bench.desk import PASSWORD, on_scratch_databases, report, signed_in_timings
 from catalog_db.engine import get_engine, make_session
 from catalog_db.loader import CatalogData, load_catalog
 from catalog_db.migrations import upgrade_schema
@@ -83,12 +81,7 @@ def run(name: str, url: str, count: int, rounds: int) -> Dict[str, float]:
         config = ServerConfig(session_secret="bench", database_url=url, catalog_db_url=url, rasa_url="http://127.0.0.1:9",
                               tracker_db_url=f"sqlite:///{scratch}/tracker.sqlite3")
         timings = asyncio.run(signed_in_timings(config, {**PAGES, **EXPORT}, rounds, "bench-admin"))
-    medians = {}
-    for page, seconds in timings.items():
-        medians[page] = statistics.median(seconds) * 1000
-        over = page in PAGES and medians[page] >= AIM_MS
-        print(f"{name}: {page:40} median {medians[page]:6.1f} ms, slowest {max(seconds) * 1000:6.1f} ms over "
-              f"{rounds} loads{'  (over the aim)' if over else ''}")
+    medians = report(name, timings, rounds, aimed=PAGES)
     get_engine(url).dispose()
     return medians
 
@@ -99,20 +92,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args()
-    if args.only != "postgresql":
-        with tempfile.TemporaryDirectory() as scratch:
-            run("SQLite", f"sqlite:///{scratch}/catalog.sqlite3", args.programs, args.rounds)
-    if args.only != "sqlite":
-        database = f"catalog_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-        try:
-            run("PostgreSQL", f"{POSTGRES}/{database}", args.programs, args.rounds)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            admin.dispose()
+    on_scratch_databases(lambda name, url: run(name, url, args.programs, args.rounds), "catalog", args.only)
 
 
 if __name__ == "__main__":
