@@ -4,6 +4,7 @@ import uuid
 from typing import Iterator, Optional
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -13,6 +14,7 @@ from bot.actions.settings import settings
 from catalog_db.engine import get_engine, make_session
 from catalog_db.loader import SEED_PATH, CatalogData, load_catalog, parse_catalog
 from catalog_db.migrations import upgrade_schema
+from tests.e2e.stack import free_port
 
 POSTGRES_URL = os.environ.get("CATALOG_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 
@@ -77,3 +79,24 @@ def seeded_session(seeded_url) -> Iterator[Session]:
     """A session on the seeded database."""
     with make_session(seeded_url) as session:
         yield session
+
+
+class Inbox:
+    """aiosmtpd's handler: keeps what the desk sent."""
+
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.received.append((envelope.rcpt_tos, envelope.content.decode()))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A local SMTP server on a free port: its inbox and the SMTP_URL that reaches it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, f"smtp://127.0.0.1:{controller.port}"
+    controller.stop()

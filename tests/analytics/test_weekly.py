@@ -2,11 +2,9 @@
 import dataclasses
 import email
 import email.policy
-import socket
 from datetime import date, datetime
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy.orm import sessionmaker
 
 from catalog_db.engine import get_engine, make_session
@@ -37,27 +35,6 @@ def test_due_once_the_moment_has_come_and_for_a_day_after():
     assert weekly.due_week(at(2026, 11, 30, 8, 0), MONDAY_8) == date(2026, 11, 30)
     assert weekly.due_week(at(2026, 12, 1, 7, 59), MONDAY_8) == date(2026, 11, 30)
     assert weekly.due_week(at(2026, 12, 1, 8, 0), MONDAY_8) is None  # missed by a day: skipped
-
-
-class Inbox:
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.received.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, f"smtp://127.0.0.1:{port}"
-    controller.stop()
 
 
 def test_the_week_is_mailed_to_the_active_admins_once(office, smtp_server):

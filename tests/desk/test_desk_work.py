@@ -3,12 +3,10 @@ loopback fake of Rasa: saved replies, notes, assignment, closing with a reason, 
 alerts, accounts, and e-mail to the coaches on duty through a local SMTP server."""
 import dataclasses
 import re
-import socket
 from datetime import timedelta
 from urllib.parse import unquote_plus
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
 from catalog_db.engine import make_session
@@ -234,32 +232,6 @@ async def test_a_temporary_password_must_be_replaced_and_deactivation_ends_every
                                                            change="deactivate")).text()
     assert [a for a in audit_log(database) if a[1].endswith(": tom")][-3:] == [
         ("ada", "deactivated: tom"), ("ada", "activated: tom"), ("ada", "admin granted: tom")]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """aiosmtpd's handler: keeps what the desk sent."""
-
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.received.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, f"smtp://127.0.0.1:{controller.port}"
-    controller.stop()
 
 
 async def test_an_e_mail_alert_reaches_the_coaches_on_duty_with_only_the_first_line(config, database, smtp_server):
