@@ -173,5 +173,8 @@ def test_a_question_not_followed_is_explained_and_then_put_more_plainly():
                                                                  slots={"requested_slot": "obligations"}))
     assert responses(messages) == ["utter_why_obligations"]
     assert slot_values(events)[ATTEMPTS_SLOT] == {"obligations": 1}
+    _, events = run(ActionExplainQuestion(), tracker_for("i still dont get it", intent="clarify", slots={
+        "requested_slot": "obligations", ATTEMPTS_SLOT: {"obligations": 1}}))
+    assert slot_values(events)[ATTEMPTS_SLOT] == {"obligations": 2}  # next: its options as buttons
     messages, _ = run(ActionExplainQuestion(), tracker_for("what do you mean", intent="clarify"))
     assert responses(messages) == ["utter_clarify"]

@@ -135,7 +135,8 @@ class ValidateDecisionForm(FormValidationAction):
 
 
 class ActionExplainQuestion(Action):
-    """Why the question open is asked; the form then asks it again in its plainer words."""
+    """Why the question open is asked; the form then asks it again one step plainer each time it was
+    not followed (the options as buttons at the last), so no wording is put a third time."""
 
     def name(self) -> str:
         return "action_explain_question"
@@ -147,7 +148,7 @@ class ActionExplainQuestion(Action):
             return []
         dispatcher.utter_message(response=f"utter_why_{slot}")
         attempts = dict(tracker.get_slot(ATTEMPTS_SLOT) or {})
-        attempts[slot] = max(attempts.get(slot, 0), 1)
+        attempts[slot] = min(attempts.get(slot, 0) + 1, len(ASKING) - 1)
         return [SlotSet(ATTEMPTS_SLOT, attempts)]
 
 

@@ -178,9 +178,9 @@ def read_situation(text: str) -> Dict[str, Any]:
     if hours is not None or weeks is not None:
         found["time_available"] = {"hours_per_week": hours, "weeks": weeks}
     obligations = parse_obligations(text)
-    if obligations and "family" in obligations:
+    if obligations is not None and ("family" in obligations or _NO_FAMILY.search(text.lower())):
         # The question is about family and work: a job mentioned in passing ("AI for my job")
-        # answers half of it, so it is still asked.
+        # answers half of it, so it is still asked; "no kids" answers the half that matters.
         found["obligations"] = obligations
     budget, aid = money(text), parse_needs_aid(text)
     if budget is not None or aid is not None:

@@ -129,3 +129,9 @@ def test_hours_at_work_are_no_time_to_study_and_a_bound_on_money_is_a_budget():
     assert answers("my boss will pay up to 500, dont need aid", "budget")["budget"] == {"usd": 500, "needs_aid": False}
     assert answers("employer pays part, maybe aid for the rest", "budget")["budget"]["needs_aid"] is True
     assert answers("changing careers", "career_change")["career_change"] == "change"
+
+
+def test_saying_there_is_no_family_answers_the_family_and_work_question():
+    told = read_situation("no kids, my partner works too so home stuff is fine")
+    assert told["obligations"] == []  # the partner's work is no obligation of the learner's
+    assert "obligations" not in read_situation("i want to learn ai for my job")
