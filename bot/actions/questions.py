@@ -22,7 +22,7 @@ from bot.actions.catalog_access import CatalogUnavailable, catalog_session
 from bot.understanding import lexicon
 from bot.understanding.facts import FACTS, ORDERABLE, Fact, fact_of
 from bot.understanding.frame import Frame, Reference
-from bot.understanding.intents import faq_answer, is_faq
+from bot.understanding.intents import ASK_OFFICE, faq_answer, is_faq
 from bot.understanding.lexicon import Superlative
 from bot.understanding.references import (
     FACT_SLOT,
@@ -112,7 +112,7 @@ def answer(question: Frame, reply: Reply, catalog: Catalog) -> None:
     """Answer one question of the message, by what it asks."""
     reply.answered += 1
     fact = fact_of(question.intent)
-    if question.intent == "ask_office":
+    if question.intent == ASK_OFFICE:
         reply.say("utter_refer_to_coach")
         focus_on_the_one_named(question, reply)
     elif not fact and narrows_the_list(question, reply.state) and (

@@ -44,6 +44,7 @@ class Frame:
     study_subject: float = 0.0          # how likely `subject` is a field of study or training (0-1)
     nearest: Tuple[str, ...] = ()       # our programs closest in meaning to `subject`, closest first
     course_subject: bool = False        # `subject` is named as what a course is about ("russian courses")
+    subject_alone: bool = False         # `subject` and words of grammar are all the message says ("swahili?")
     names_study: bool = False           # a word for a course or credential ("the welding course")
     kinds: Tuple[str, ...] = ()
     level: Optional[str] = None
@@ -54,6 +55,7 @@ class Frame:
     situation: Dict[str, Any] = field(default_factory=dict)  # questionnaire answers in the message
     asks: bool = False                  # put as a question ("?" or a question word first), not a statement
     names_person: bool = False          # a person to talk to is named ("someone from admissions")
+    office_matter: bool = False         # a matter only the office handles is named (a transcript, a visa)
 
     @property
     def program_slugs(self) -> List[str]:

@@ -17,7 +17,9 @@ DENY = "deny"
 FAQ_INTENT_PREFIX = "faq_"
 # Questions the catalog or the general answers reply to (action_answer_question), beside the facts.
 ASK_PROGRAM = "ask_program"  # "tell me about the CAD course": what it is, unless a fact is named
-CATALOG_QUESTIONS = frozenset({ASK_PROGRAM, "list_programs", "compare_programs", "ask_office"})
+LIST_PROGRAMS = "list_programs"
+ASK_OFFICE = "ask_office"  # a matter for the office (refunds, records, visas): a coach answers it
+CATALOG_QUESTIONS = frozenset({ASK_PROGRAM, LIST_PROGRAMS, "compare_programs", ASK_OFFICE})
 SMALL_TALK = frozenset({"greet", "how_are_you", "ask_capabilities", "goodbye", "thank", "bot_challenge",
                         "acknowledge", AFFIRM, DENY, STOP, CLARIFY})
 INFORM_SITUATION = "inform_situation"

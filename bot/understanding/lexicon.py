@@ -92,6 +92,11 @@ def kinds(text: str, tokens: Sequence[str]) -> List[str]:
     return found
 
 
+# Verbs of studying, which make what follows them a subject of study ("learn french", "study nursing").
+LEARNING_VERBS = frozenset("learn learning learnt learned study studying studied major majoring retrain retraining "
+                           "qualify qualifying".split())
+
+
 def names_study(tokens: Sequence[str]) -> bool:
     """A word for a course of study or a credential: "is there a nursing course", "welding certs"."""
     return any(token in STUDY_WORDS or _kind_of(token) for token in tokens)
@@ -126,6 +131,19 @@ _PERSON_WORDS = re.compile(
 def names_a_person(text: str) -> bool:
     """"can someone from admissions call me", "a real human please": a person is named or asked for."""
     return bool(_PERSON_WORDS.search(text.lower()))
+
+
+# Matters of a university's office that only students have: records, visas, tuition, credit for
+# what was learnt elsewhere. A coach answers them; they are never another assistant's question.
+_OFFICE_MATTERS = re.compile(
+    r"\b(?:transcripts?|gpa|gi bill|fafsa|registrar|bursar|tuition|alumni|alums?|accredit(?:ed|ation)"
+    r"|student (?:visas?|portal|loans?|id|card|account|housing|records?)|f-?1 visas?|prior learning|syllabus|syllabi"
+    r"|semesters?|credit hours?|(?:sat|act|gre|gmat|ielts|toefl) scores?)\b")
+
+
+def names_office_matter(text: str) -> bool:
+    """"how do i request an official transcript", "will my f1 visa be affected": a matter for the office."""
+    return bool(_OFFICE_MATTERS.search(text.lower()))
 
 
 @dataclass(frozen=True)
@@ -295,7 +313,8 @@ FACT_WORDS = frozenset(
     "prerequisite prerequisites eligibility duration length time times start starts starting date dates intake "
     "intakes deadline deadlines schedule timetable format level levels workload hours credits credit details "
     "info information price-tag application applications admission admissions enrolment enrollment scholarship "
-    "scholarships funding aid grant grants loan loans bursary refund seats seat places spots".split())
+    "scholarships funding aid grant grants loan loans bursary refund seats seat places spots registration process "
+    "procedure policy policies steps".split())
 # The nouns that name one fact of a program ("what are the entry reqs", "price?"), by fact
 # (bot/understanding/facts.py).
 FACT_NOUNS: Dict[str, str] = {
@@ -338,7 +357,7 @@ INTERJECTIONS = frozenset("uh uhh uhm um umm hm hmm hmmm er erm lol lmao haha oh
 _FUNCTION_WORDS = frozenset("the a an of for to and or my your its their what which".split())
 # Words that only qualify what a learner wants ("research related", "ai stuff"): never a subject alone.
 FILLER_WORDS = frozenset("related based oriented focused type kind sort stuff things thing area areas field fields "
-                         "general basics beginner beginners intro introductory advanced level".split())
+                         "general basics beginner beginners intro introductory advanced level lvl stage".split())
 _FORMAT_WORDS = frozenset("online in-person person hybrid blended remote remotely virtual campus distance "
                           "part full time part-time full-time evening evenings weekend weekends".split())
 

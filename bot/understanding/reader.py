@@ -81,6 +81,7 @@ class SubjectScope:
                  fields: Sequence[str] = ()) -> None:
         self.weights, self.bias, self.model_dir = weights, bias, model_dir
         self.fields = tuple(fields)
+        self._field_set = frozenset(self.fields)
         longest_first = sorted(self.fields, key=len, reverse=True)
         self._field_pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in longest_first) + r")\b") \
             if longest_first else None
@@ -101,6 +102,13 @@ class SubjectScope:
         return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), model_dir, fields)
 
     def probability(self, subject: str) -> float:
+        """1 for a field the lookup table names ("guitar", "korean lvl 1": its level is no part of
+        it), else the model's estimate, which reads a subject by what it is near in meaning and can
+        take a field for the thing it is named after."""
+        whole = normalize_name(subject)
+        core = " ".join(word for word in whole.split() if not lexicon.is_closed_class(word))
+        if whole in self._field_set or core in self._field_set:
+            return 1.0
         vector = shared_encoder(self.model_dir).encode([subject])[0]
         return float(1.0 / (1.0 + np.exp(-(vector @ self.weights + self.bias))))
 
@@ -110,8 +118,9 @@ def _entities(message: Message, name: str) -> List[Dict[str, Any]]:
 
 
 def _beside_study_words(message: Message, entity: Dict[str, Any], reach: int = 2) -> bool:
-    """A word for a course or credential within `reach` words of the entity, or at its edges:
-    "[russian] courses", "courses on [russian]", "a degree in [nursing]", "[the welding course]"."""
+    """A word for a course or credential within `reach` words of the entity, or at its edges, or a verb
+    of studying before it: "[russian] courses", "courses on [russian]", "a degree in [nursing]",
+    "[the welding course]", "learn [french]"."""
     tokens = message.get(TOKENS_NAMES[TEXT], []) or []
     start, end = entity.get(ENTITY_ATTRIBUTE_START, 0), entity.get(ENTITY_ATTRIBUTE_END, 0)
     before = [t.text.lower() for t in tokens if t.end <= start][-reach:]
@@ -120,7 +129,23 @@ def _beside_study_words(message: Message, entity: Dict[str, Any], reach: int = 2
         return False  # "a course of antibiotics", "a program of events": another sense of the word
     edges = normalize_name(str(entity.get(ENTITY_ATTRIBUTE_VALUE, ""))).split()[:1] + \
         normalize_name(str(entity.get(ENTITY_ATTRIBUTE_VALUE, ""))).split()[-1:]
-    return lexicon.names_study(before + after + edges)
+    return lexicon.names_study(before + after + edges) or bool(lexicon.LEARNING_VERBS & set(before))
+
+
+def _words_beside_study_words(tokens: Sequence[str], words: Sequence[str], reach: int = 2) -> bool:
+    """`_beside_study_words` for words found in the message's tokens rather than marked by the tagger:
+    "i'd like to learn french", "swahili classes"."""
+    for start in range(len(tokens) - len(words) + 1):
+        if list(tokens[start:start + len(words)]) == list(words):
+            before, after = list(tokens[max(0, start - reach):start]), list(tokens[start + len(words):][:reach])
+            return lexicon.names_study(before + after) or bool(lexicon.LEARNING_VERBS & set(before))
+    return False
+
+
+def _says_nothing_else(text: str, subject: str) -> bool:
+    """The text is the subject and words of grammar, asking or time: "swahili?", "any welding?"."""
+    rest = " ".join(word for word in normalize_name(text).split() if word not in subject.split())
+    return not rest or lexicon.only_closed_class_words(rest)
 
 
 def _without_study_words(phrase: str) -> str:
@@ -297,12 +322,14 @@ class FrameReader(GraphComponent):
                 topic = topic or named
             elif 0 < len(by_key_words) <= MAX_KEY_WORD_MATCHES and tuple(by_key_words) not in programs:
                 programs.append(tuple(by_key_words))  # "the bs in info security", "the design one"
-            elif not subject:
+            elif not subject or (not course_subject and _beside_study_words(message, entity)):
+                # the first subject, unless a later one is named as a course's ("piano or music lessons")
                 subject, course_subject = phrase, _beside_study_words(message, entity)
         if not (topic or subject or programs) and lexicon.named_degree(tokens):
             subject, course_subject = lexicon.named_degree(tokens), True  # "how long is the mba"
         if not (topic or subject or programs) and self.scope_model and index.topic_in(asked_text) is None:
             subject = self.scope_model.field_in(asked_text)  # "do you offer biology": a field the tagger missed
+            course_subject = bool(subject) and _words_beside_study_words(tokens, subject.split())
         if not topic and not subject:
             topic = index.topic_in(asked_text)
         # Ordinals, "both" and "which of them" point back whatever the tagger says; it judges "it" and "that".
@@ -332,6 +359,7 @@ class FrameReader(GraphComponent):
             study_subject=round(scored, 3),
             nearest=tuple(self.nearest_programs(subject, index)) if subject else (),
             course_subject=course_subject,
+            subject_alone=bool(subject) and _says_nothing_else(asked_text, subject),
             names_study=lexicon.names_study(tokens),
             kinds=tuple(lexicon.kinds(asked_text, tokens)),
             level=lexicon.level(tokens),
@@ -343,5 +371,6 @@ class FrameReader(GraphComponent):
             situation=found_situation,
             asks=clauses.is_put_as_a_question(text),
             names_person=lexicon.names_a_person(text),
+            office_matter=lexicon.names_office_matter(text),
         )
         return frame, ranking

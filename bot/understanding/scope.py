@@ -18,12 +18,15 @@ from typing import Optional, Sequence, Tuple
 from bot.understanding.facts import FACTS, fact_of
 from bot.understanding.frame import Frame
 from bot.understanding.intents import (
+    ASK_OFFICE,
     ASK_PROGRAM,
+    LIST_PROGRAMS,
     MISUNDERSTOOD,
     OUT_OF_SCOPE,
     PERSON,
     QUESTIONNAIRE,
     SMALL_TALK,
+    is_domain,
     is_question,
 )
 from bot.understanding.references import ConversationState
@@ -43,6 +46,9 @@ class Thresholds:
     doubt: float = 0.2           # an off-topic probability this high: a weak sign of ours does not outweigh it
     off_topic: float = 0.99      # an off-topic probability this high stands even against a program or course named
     sure_study_subject: float = 0.9  # a course of a subject this likely a field of study is ours whatever the classifier says
+    sure_question: float = 0.9   # a study question this plain, with an off-topic probability below `negligible`...
+    negligible: float = 0.05
+    doubtful_subject: float = 0.2  # ...outweighs a subject model this unsure ("the price of fancy florence")
 
 
 @dataclass(frozen=True)
@@ -89,9 +95,18 @@ def _foreign_subject(frame: Frame, thresholds: Thresholds) -> bool:
     only context ("will a hiring manager take a micro-credential seriously?")."""
     if not frame.subject or frame.study_subject >= thresholds.study_subject or frame.programs:
         return False
-    if _course_of_a_subject(frame, thresholds):
+    if _course_of_a_subject(frame, thresholds) or _plain_question_outweighs_subject(frame, thresholds):
         return False
     return not frame.kinds or frame.course_subject
+
+
+def _plain_question_outweighs_subject(frame: Frame, thresholds: Thresholds) -> bool:
+    """Two readings disagree: the classifier is all but sure the message is one of our questions,
+    the subject model is unsure what the subject is. A course title of another catalog ("the price of
+    fancy florence", "childcare level 3 how long") is such a subject; a subject plainly not studied
+    ("a flight to denver") is not unsure, and an off-topic question is seldom read as plainly ours."""
+    return (is_domain(frame.classified) and frame.confidence >= thresholds.sure_question
+            and frame.out_of_scope < thresholds.negligible and frame.study_subject >= thresholds.doubtful_subject)
 
 
 def _names_nothing(frame: Frame) -> bool:
@@ -118,6 +133,25 @@ def _fact_named(frame: Frame, intent: Optional[str]) -> Optional[str]:
     return FACTS[frame.facts_named[0]].intent if overview and len(frame.facts_named) == 1 else intent
 
 
+# The general answer's question → the fact it answers for all kinds ("faq_compare_cost" → "ask_cost");
+# what a credential is in general is no fact of one program.
+_FACT_OF_GENERAL_ANSWER = {f"faq_{fact.general_answer(())[len('utter_faq_'):]}": fact.intent
+                           for fact in FACTS.values()
+                           if (fact.general_answer(()) or "").startswith("utter_faq_") and fact.name != "overview"}
+
+
+def _about_the_focus(intent: Optional[str], frame: Frame, state: ConversationState) -> Optional[str]:
+    """A general question naming nothing, right after a program or a subject we lack was the focus,
+    asks that fact of it: "what would it cost me" after biology, "how long does it take" after the
+    CAD course. After kinds of credential were compared it stays general."""
+    focus = (state.program or state.subject) and not state.kinds
+    pointing_at_several = frame.reference is not None and (frame.reference.plural or frame.reference.other)
+    if (focus and _names_nothing(frame) and not frame.superlative and not pointing_at_several
+            and intent in _FACT_OF_GENERAL_ANSWER):
+        return _FACT_OF_GENERAL_ANSWER[intent]
+    return intent
+
+
 def decide(frame: Frame, ranking: Sequence[Tuple[str, float]], state: ConversationState,
            thresholds: Thresholds = Thresholds()) -> Decision:
     """The intent the conversation acts on, and whether the message is answered, declined or unclear.
@@ -125,14 +159,20 @@ def decide(frame: Frame, ranking: Sequence[Tuple[str, float]], state: Conversati
     `frame` is the reading with the classifier's intent; `ranking` the classifier's intents with
     their probabilities, likeliest first; `state` what the conversation was about (references).
     """
-    intent, confidence, off_topic = _fact_named(frame, frame.classified), frame.confidence, frame.out_of_scope
+    intent, confidence, off_topic = (_about_the_focus(_fact_named(frame, frame.classified), frame, state),
+                                     frame.confidence, frame.out_of_scope)
     strength, evidence = _study_evidence(frame, thresholds)
     follows_up = _follows_up(frame, state)
     if not intent:
         return Decision(MISUNDERSTOOD, UNSURE, "no words to read")
-    if intent in SMALL_TALK and confidence >= thresholds.plausible:
+    if intent in SMALL_TALK and confidence >= thresholds.plausible and not (follows_up and frame.superlative):
+        # "so which is less money" is no "what do you mean?": small talk orders nothing
         return Decision(intent, ANSWER, "small talk")
-    if _foreign_subject(frame, thresholds) and not frame.topic and not (intent in PERSON and frame.names_person):
+    if frame.subject_alone and frame.study_subject >= thresholds.sure_study_subject and not frame.programs:
+        # "swahili?", "nursing??": a field of study alone asks whether we teach it
+        return Decision(intent if is_question(intent) else LIST_PROGRAMS, ANSWER, "names a field of study alone")
+    if (_foreign_subject(frame, thresholds) and not frame.topic and not frame.office_matter
+            and not (intent in PERSON and frame.names_person)):
         # "this is a big decision, can I talk to a coach" asks for a person whatever it is about
         return Decision(OUT_OF_SCOPE, DECLINE, f"about '{frame.subject}', not a field of study")
     if is_question(intent) and confidence >= thresholds.plausible:
@@ -161,6 +201,9 @@ def decide(frame: Frame, ranking: Sequence[Tuple[str, float]], state: Conversati
     follows_up = follows_up or (frame.asks and off_topic < thresholds.doubt and not state.empty and _names_nothing(frame))
     if question and (strength == STRONG or follows_up) and (off_topic < thresholds.off_topic or surely_study):
         return Decision(question, ANSWER, f"the words are ours: {evidence or 'follows up'}")
+    if frame.office_matter and off_topic < thresholds.off_topic:
+        # "how do i get my transcript": not one of our answers, but a student's question a coach answers
+        return Decision(ASK_OFFICE, ANSWER, "a matter for the office")
     if intent == OUT_OF_SCOPE or off_topic >= thresholds.doubt:
         return Decision(OUT_OF_SCOPE, DECLINE, "off-topic" if intent == OUT_OF_SCOPE else "likelier off-topic")
     return Decision(MISUNDERSTOOD, UNSURE, f"unsure {intent}")

@@ -101,3 +101,10 @@ def test_closed_class_words_are_no_subject():
     assert lexicon.only_closed_class_words("hybrid") and lexicon.only_closed_class_words("graduate level")
     assert lexicon.only_closed_class_words("the entry reqs") and lexicon.only_closed_class_words("cheapest")
     assert not lexicon.only_closed_class_words("nursing") and not lexicon.only_closed_class_words("ai stuff")
+
+
+def test_matters_for_the_office_are_named_by_words_only_students_use():
+    assert lexicon.names_office_matter("how do i request an official transcript")
+    assert lexicon.names_office_matter("will my F1 visa be affected if i take classes online")
+    assert not lexicon.names_office_matter("do i need a visa to visit canada")
+    assert not lexicon.names_office_matter("how much is a flight to denver")

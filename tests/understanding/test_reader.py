@@ -68,7 +68,7 @@ def test_a_field_of_study_we_lack_is_ours_and_something_else_is_not(reader):
     biology = frame_of(reader, message("how much does it cost to study biology", "ask_cost", subject="biology"))
     assert (biology.subject, biology.verdict, biology.intent) == ("biology", "answer", "ask_cost")
     assert biology.study_subject > 0.5
-    pizza = frame_of(reader, message("how much is a pizza", "ask_cost", subject="a pizza"))
+    pizza = frame_of(reader, message("how much is a pizza", "ask_cost", confidence=0.8, off_topic=0.15, subject="a pizza"))
     assert (pizza.verdict, pizza.intent) == ("decline", "out_of_scope")
 
 
@@ -162,3 +162,32 @@ def test_a_field_of_study_the_tagger_missed_is_found_by_the_lookup_table(reader)
     frame = frame_of(reader, message("do you offer biology", "list_programs"))
     assert (frame.subject, frame.intent) == ("biology", "list_programs")
     assert frame_of(reader, message("do you offer anything on gen ai", "list_programs")).subject is None
+
+
+def test_a_field_the_lookup_table_names_is_a_study_whatever_its_level_or_the_model_says(reader):
+    assert reader.scope_model.probability("chemistry") == 1.0
+    assert reader.scope_model.probability("chemistry level 2") == 1.0  # its level is no part of the field
+    assert reader.scope_model.probability("chemistry set for kids") < 1.0  # a thing named after it is the model's
+
+
+def test_a_field_after_a_verb_of_studying_is_a_course_s_subject(reader):
+    tagged = frame_of(reader, message("i want to learn welding, any evening classes", "ask_format", subject="welding"))
+    assert tagged.course_subject
+    missed = frame_of(reader, message("i'd like to study accounting part time", "ask_format"))
+    assert (missed.subject, missed.course_subject) == ("accounting", True)
+    assert not frame_of(reader, message("is accounting software expensive", "ask_cost")).course_subject
+
+
+def test_a_subject_alone_is_told_from_a_subject_in_a_sentence(reader):
+    assert frame_of(reader, message("welding??", "out_of_scope", subject="welding")).subject_alone
+    assert frame_of(reader, message("any welding courses?", "list_programs", subject="welding")).subject_alone
+    assert not frame_of(reader, message("welding torch repair", "out_of_scope", subject="welding")).subject_alone
+
+
+def test_a_subject_named_as_a_course_s_is_preferred_to_one_before_it(reader):
+    frame = frame_of(reader, message("piano or welding lessons??", "list_programs", subject="piano"))
+    assert frame.subject == "piano"  # the tagger marked one subject only
+    msg = message("pizza or welding lessons??", "list_programs")
+    msg.set("entities", [{"entity": "subject", "value": "pizza", "start": 0, "end": 5},
+                         {"entity": "subject", "value": "welding lessons", "start": 9, "end": 24}])
+    assert (frame_of(reader, msg).subject, frame_of(reader, msg).course_subject) == ("welding", True)

@@ -1,5 +1,6 @@
 """The one decision to answer, decline or ask to rephrase (bot/understanding/scope.py)."""
 from bot.understanding.frame import Frame, Reference
+from bot.understanding.lexicon import Superlative
 from bot.understanding.references import ConversationState
 from bot.understanding.scope import ANSWER, DECLINE, UNSURE, decide
 
@@ -122,3 +123,53 @@ def test_a_question_naming_nothing_taken_for_a_statement_follows_up_on_what_was_
     assert decided(statement, NOTHING_SAID, second=("ask_eligibility", 0.3))[1] == UNSURE
     told = reading("inform_situation", confidence=0.66, asks=False)
     assert decided(told, said, second=("ask_eligibility", 0.3))[1] == UNSURE
+
+
+def test_a_plain_question_of_ours_outweighs_a_subject_model_in_doubt_but_not_a_subject_plainly_not_studied():
+    # another catalog's course title: the classifier is all but sure, the subject model unsure
+    title = reading("ask_cost", confidence=0.99, off_topic=0.006, subject="fancy florence", study_subject=0.48)
+    assert decided(title) == ("ask_cost", ANSWER)
+    flight = reading("ask_cost", confidence=0.99, off_topic=0.006, subject="flight to denver", study_subject=0.03)
+    assert decided(flight) == ("out_of_scope", DECLINE)
+    unsure = reading("ask_cost", confidence=0.8, off_topic=0.1, subject="fancy florence", study_subject=0.48)
+    assert decided(unsure) == ("out_of_scope", DECLINE)
+
+
+def test_a_general_question_naming_nothing_asks_the_fact_of_what_is_in_focus():
+    what_would_it_cost = reading("faq_compare_cost", confidence=0.8)
+    assert decided(what_would_it_cost, ConversationState(subject="biology")) == ("ask_cost", ANSWER)
+    assert decided(what_would_it_cost, ConversationState(program="cad")) == ("ask_cost", ANSWER)
+    # after kinds of credential were discussed, or with nothing said, it stays the general question
+    assert decided(what_would_it_cost, ConversationState(kinds=("certificate", "degree"))) == ("faq_compare_cost", ANSWER)
+    assert decided(what_would_it_cost) == ("faq_compare_cost", ANSWER)
+    kinds_named = reading("faq_compare_cost", confidence=0.8, kinds=("certificate",))
+    assert decided(kinds_named, ConversationState(program="cad")) == ("faq_compare_cost", ANSWER)
+
+
+def test_an_ordering_after_something_was_said_is_a_question_not_small_talk():
+    less_money = reading("clarify", confidence=0.6, superlative=Superlative("cost", False))
+    compared = ConversationState(kinds=("micro-credential", "certificate"))
+    assert decided(less_money, compared, second=("faq_compare_cost", 0.3)) == ("faq_compare_cost", ANSWER)
+    assert decided(less_money, NOTHING_SAID, second=("faq_compare_cost", 0.3)) == ("clarify", ANSWER)
+
+
+def test_a_field_of_study_named_alone_asks_whether_we_teach_it():
+    swahili = reading("out_of_scope", confidence=0.9, off_topic=0.9, subject="swahili", study_subject=1.0,
+                      subject_alone=True)
+    assert decided(swahili) == ("list_programs", ANSWER)
+    cost = reading("ask_cost", confidence=0.6, off_topic=0.3, subject="swahili", study_subject=1.0, subject_alone=True)
+    assert decided(cost) == ("ask_cost", ANSWER)
+    unsure = reading("out_of_scope", confidence=0.9, off_topic=0.9, subject="fancy", study_subject=0.6, subject_alone=True)
+    assert decided(unsure) == ("out_of_scope", DECLINE)
+
+
+def test_a_matter_for_the_office_is_referred_to_a_coach_rather_than_declined():
+    transcript = reading("out_of_scope", confidence=0.7, off_topic=0.7, office_matter=True)
+    assert decided(transcript) == ("ask_office", ANSWER)
+    visa = reading("out_of_scope", confidence=0.7, off_topic=0.7, subject="india", study_subject=0.1, office_matter=True)
+    assert decided(visa) == ("ask_office", ANSWER)
+    # answered as one of our questions when it is one ("tuition for the cad course"), declined when surely off-topic
+    tuition = reading("ask_cost", programs=(("cad",),), office_matter=True)
+    assert decided(tuition) == ("ask_cost", ANSWER)
+    assert decided(reading("out_of_scope", confidence=0.999, off_topic=0.999, office_matter=True)) == (
+        "out_of_scope", DECLINE)
