@@ -352,8 +352,9 @@ FUNCTION_WORDS = frozenset(
     "to for from by with about into onto over under between after before during without within through per as "
     "and or but nor so if then than also too just only even still any some all each every no not "
     "u ur r ya pls please plz thanks thank ok okay hi hey hello".split())
-# Sounds and asides that carry no subject ("uhh", "lol sorry").
-INTERJECTIONS = frozenset("uh uhh uhm um umm hm hmm hmmm er erm lol lmao haha oh ah well yeah yea yep nah sorry".split())
+# Sounds, asides and sentence particles that carry no subject ("uhh", "lol sorry", "who's it for tho").
+INTERJECTIONS = frozenset("uh uhh uhm um umm hm hmm hmmm er erm lol lmao haha oh ah well yeah yea yep nah sorry "
+                          "tho though anyway anyways actually basically honestly".split())
 _FUNCTION_WORDS = frozenset("the a an of for to and or my your its their what which".split())
 # Words that only qualify what a learner wants ("research related", "ai stuff"): never a subject alone.
 FILLER_WORDS = frozenset("related based oriented focused type kind sort stuff things thing area areas field fields "

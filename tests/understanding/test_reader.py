@@ -145,6 +145,7 @@ def test_who_a_course_is_for_is_no_part_of_its_subject(reader):
     ("show me micro credentials for 100 bucks or less", "100 bucks"),
     ("which is more flexible for someone working full time", "someone working"),
     ("uhh both? neither? i dont get the question", "uhh both"),
+    ("who is that meant for tho", "tho"),
 ])
 def test_words_of_a_price_a_learner_or_a_pause_are_no_subject(reader, text, words):
     frame = frame_of(reader, message(text, "list_programs", subject=words))
