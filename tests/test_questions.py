@@ -90,6 +90,9 @@ def test_the_cheapest_of_the_list_just_shown_and_of_the_catalog():
                             reference=Reference("which of them", plural=True)), slots=listed)
     assert responses(messages) == ["utter_program_superlative"] and "Lockout/Tagout" in messages[0]["answer"]
     assert "listed_programs" not in slots  # picked from the list, which stays the list
+    messages, _ = ask(q("list_programs", superlative=Superlative("duration", False),
+                        reference=Reference("which one")), slots={**listed, "program": LOTO})
+    assert "of those" in messages[0]["answer"]  # "which one is quicker" orders the list, not the catalog
     messages, _ = ask(q("list_programs", superlative=Superlative("cost", False), kinds=("micro-credential",)))
     assert "Introduction to Generative AI" in messages[0]["answer"] and "Next:" in messages[0]["others"]
 

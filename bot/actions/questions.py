@@ -293,11 +293,12 @@ def describe(question: Frame) -> str:
 
 
 def narrows_the_list(question: Frame, state: ConversationState) -> bool:
-    """"which of those are in person", "any of them under $100", "which is the cheapest" (right
-    after a list, naming nothing else): the list just shown, narrowed."""
+    """"which of those are in person", "any of them under $100", "which is the cheapest", "which one
+    is quicker" (right after a list, naming nothing else): the list just shown, narrowed. An ordering
+    orders the list whatever points into it; "the second one" alone is one program of it."""
     if not state.listed or question.programs or question.topic:
         return False
-    if question.reference is not None:
+    if question.reference is not None and not question.superlative:
         return question.reference.plural
     return question.superlative is not None and not question.kinds
 
