@@ -17,7 +17,7 @@ the conversation's state, so a reference to "the second one" is understood as on
 import logging
 import re
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -73,42 +73,58 @@ _MODEL_FILE = "subject_scope.npz"
 
 
 class SubjectScope:
-    """How likely a subject ("biology", "car insurance") is a field of study or training (0 to 1),
-    and the fields of study the `study_field` lookup table names, for messages whose subject the
-    tagger missed ("do you offer biology")."""
+    """How likely a subject ("biology", "car insurance") is a field of study or training (0 to 1);
+    the fields of study the `study_field` lookup table names, for messages whose subject the tagger
+    missed ("do you offer biology"); and the everyday things of the `everyday_thing` table whose
+    names hold a word for a course or credential in another sense ("golf course", "gift certificate")."""
 
     def __init__(self, weights: np.ndarray, bias: float, model_dir: Optional[str],
-                 fields: Sequence[str] = ()) -> None:
+                 fields: Sequence[str] = (), everyday: Sequence[str] = ()) -> None:
         self.weights, self.bias, self.model_dir = weights, bias, model_dir
-        self.fields = tuple(fields)
-        self._field_set = frozenset(self.fields)
+        self.fields, self.everyday = tuple(fields), tuple(everyday)
+        self._field_set, self._everyday_set = frozenset(self.fields), frozenset(self.everyday)
         longest_first = sorted(self.fields, key=len, reverse=True)
         self._field_pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in longest_first) + r")\b") \
             if longest_first else None
+        other_senses = sorted({re.sub(r"^(?:a|an|the) ", "", phrase) for phrase in self.everyday
+                               if lexicon.names_study(phrase.split())}, key=len, reverse=True)
+        # each word of such a name also in the plural: "golf courses", "gift certificates"
+        self._other_sense_pattern = re.compile(r"\b(?:" + "|".join(
+            r"\s+".join(re.escape(word) + r"(?:s|es)?" for word in phrase.split()) for phrase in other_senses)
+            + r")\b") if other_senses else None
 
     def field_in(self, text: str) -> Optional[str]:
         """The first field of study of the lookup table named in the text, if any."""
         found = self._field_pattern.search(normalize_name(text)) if self._field_pattern else None
         return found.group(0) if found else None
 
+    def other_sense_spans(self, text: str) -> List[Tuple[int, int]]:
+        """Where the text names an everyday thing by a word for a course or credential ("the best golf
+        courses", "a certificate of deposit"): those words name no course, kind or subject of ours."""
+        if not self._other_sense_pattern:
+            return []
+        return [match.span() for match in self._other_sense_pattern.finditer(text.lower())]
+
     @classmethod
     def train(cls, studied: Sequence[str], other: Sequence[str], model_dir: Optional[str],
-              random_state: int, fields: Sequence[str] = ()) -> "SubjectScope":
+              random_state: int, fields: Sequence[str] = (), everyday: Sequence[str] = ()) -> "SubjectScope":
         phrases = list(dict.fromkeys(studied)) + [p for p in dict.fromkeys(other) if p not in set(studied)]
         labels = np.array([1] * len(dict.fromkeys(studied)) + [0] * (len(phrases) - len(dict.fromkeys(studied))))
         vectors = shared_encoder(model_dir).encode(phrases)
         model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=random_state)
         model.fit(vectors, labels)
-        return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), model_dir, fields)
+        return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), model_dir, fields, everyday)
 
     def probability(self, subject: str) -> float:
-        """1 for a field the lookup table names ("guitar", "korean lvl 1": its level is no part of
-        it), else the model's estimate, which reads a subject by what it is near in meaning and can
-        take a field for the thing it is named after."""
+        """1 for a field the study lookup table names ("guitar", "korean lvl 1": its level is no part
+        of it), 0 for a thing the everyday one names, else the model's estimate, which reads a subject
+        by what it is near in meaning and can take a field for the thing it is named after."""
         whole = normalize_name(subject)
         core = " ".join(word for word in whole.split() if not lexicon.is_closed_class(word))
         if whole in self._field_set or core in self._field_set:
             return 1.0
+        if whole in self._everyday_set or core in self._everyday_set:
+            return 0.0
         vector = shared_encoder(self.model_dir).encode([subject])[0]
         return float(1.0 / (1.0 + np.exp(-(vector @ self.weights + self.bias))))
 
@@ -117,18 +133,20 @@ def _entities(message: Message, name: str) -> List[Dict[str, Any]]:
     return [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) == name]
 
 
-def _beside_study_words(message: Message, entity: Dict[str, Any], reach: int = 2) -> bool:
+def _beside_study_words(message: Message, entity: Dict[str, Any], asked: Callable[[int], bool],
+                        reach: int = 2) -> bool:
     """A word for a course or credential within `reach` words of the entity, or at its edges, or a verb
     of studying before it: "[russian] courses", "courses on [russian]", "a degree in [nursing]",
-    "[the welding course]", "learn [french]"."""
-    tokens = message.get(TOKENS_NAMES[TEXT], []) or []
+    "[the welding course]", "learn [french]". Words that are not `asked` about do not count
+    ("golf courses in [west virginia]")."""
+    tokens = [token for token in message.get(TOKENS_NAMES[TEXT], []) or [] if asked(token.start)]
     start, end = entity.get(ENTITY_ATTRIBUTE_START, 0), entity.get(ENTITY_ATTRIBUTE_END, 0)
     before = [t.text.lower() for t in tokens if t.end <= start][-reach:]
     after = [t.text.lower() for t in tokens if t.start >= end][:reach]
     if before[-1:] == ["of"] and lexicon.names_study(before[-2:-1]):
         return False  # "a course of antibiotics", "a program of events": another sense of the word
-    edges = normalize_name(str(entity.get(ENTITY_ATTRIBUTE_VALUE, ""))).split()[:1] + \
-        normalize_name(str(entity.get(ENTITY_ATTRIBUTE_VALUE, ""))).split()[-1:]
+    inside = [t.text.lower() for t in tokens if start <= t.start and t.end <= end]
+    edges = inside[:1] + inside[-1:]
     return lexicon.names_study(before + after + edges) or bool(lexicon.LEARNING_VERBS & set(before))
 
 
@@ -201,7 +219,8 @@ class FrameReader(GraphComponent):
             with model_storage.read_from(resource) as directory:
                 saved = np.load(directory / _MODEL_FILE)
                 scope_model = SubjectScope(saved["weights"], float(saved["bias"]), config["model_dir"],
-                                           [str(field) for field in saved["fields"]] if "fields" in saved else ())
+                                           [str(field) for field in saved["fields"]] if "fields" in saved else (),
+                                           [str(thing) for thing in saved["everyday"]] if "everyday" in saved else ())
         except (ValueError, FileNotFoundError) as error:
             logger.warning("FrameReader has no trained subject model (%s): subjects count as studies", error)
         return cls(config, model_storage, resource, scope_model)
@@ -226,18 +245,20 @@ class FrameReader(GraphComponent):
                 if phrase:
                     (other if intent == OUT_OF_SCOPE else studied if is_domain(intent) else []).append(phrase)
         fields: List[str] = []
+        everyday: List[str] = []
         for table in training_data.lookup_tables:
             target = {STUDY_LOOKUP: studied, EVERYDAY_LOOKUP: other}.get(table["name"])
             if target is not None:
                 names = [normalize_name(str(element)) for element in table["elements"]]
                 target.extend(names)
-                fields.extend(names if table["name"] == STUDY_LOOKUP else [])
+                (fields if table["name"] == STUDY_LOOKUP else everyday).extend(names)
         if studied and other:
             self.scope_model = SubjectScope.train(studied, other, self.config["model_dir"],
-                                                  self.config["random_seed"], fields)
+                                                  self.config["random_seed"], fields, everyday)
             with self.model_storage.write_to(self.resource) as directory:
                 np.savez(directory / _MODEL_FILE, weights=self.scope_model.weights, bias=self.scope_model.bias,
-                         fields=np.array(self.scope_model.fields, dtype=str))
+                         fields=np.array(self.scope_model.fields, dtype=str),
+                         everyday=np.array(self.scope_model.everyday, dtype=str))
         return self.resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -291,11 +312,13 @@ class FrameReader(GraphComponent):
         """The frame of one message before the scope decision, and the classifier's ranking."""
         text = message.get(TEXT) or ""
         # A credential the learner may need to get in is no part of what is asked about ("do I need a
-        # physics bachelor's for it"): its words name no program, kind, level, topic or subject.
-        prerequisites = lexicon.prerequisite_spans(text)
+        # physics bachelor's for it"): its words name no program, kind, level, topic or subject; nor
+        # do those of an everyday thing named by a word for a course ("golf courses", "a gift certificate").
+        other_senses = self.scope_model.other_sense_spans(text) if self.scope_model else []
+        not_asked = lexicon.prerequisite_spans(text) + other_senses
 
         def asked(start: int) -> bool:
-            return not any(begin <= start < end for begin, end in prerequisites)
+            return not any(begin <= start < end for begin, end in not_asked)
 
         tokens = [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT], []) or [] if asked(token.start)]
         asked_text = "".join(char if asked(position) else " " for position, char in enumerate(text))
@@ -322,9 +345,9 @@ class FrameReader(GraphComponent):
                 topic = topic or named
             elif 0 < len(by_key_words) <= MAX_KEY_WORD_MATCHES and tuple(by_key_words) not in programs:
                 programs.append(tuple(by_key_words))  # "the bs in info security", "the design one"
-            elif not subject or (not course_subject and _beside_study_words(message, entity)):
+            elif not subject or (not course_subject and _beside_study_words(message, entity, asked)):
                 # the first subject, unless a later one is named as a course's ("piano or music lessons")
-                subject, course_subject = phrase, _beside_study_words(message, entity)
+                subject, course_subject = phrase, _beside_study_words(message, entity, asked)
         if not (topic or subject or programs) and lexicon.named_degree(tokens):
             subject, course_subject = lexicon.named_degree(tokens), True  # "how long is the mba"
         if not (topic or subject or programs) and self.scope_model and index.topic_in(asked_text) is None:
@@ -332,6 +355,10 @@ class FrameReader(GraphComponent):
             course_subject = bool(subject) and _words_beside_study_words(tokens, subject.split())
         if not topic and not subject:
             topic = index.topic_in(asked_text)
+        everyday_subject = not (topic or subject or programs) and bool(other_senses)
+        if everyday_subject:
+            begin, end = other_senses[0]
+            subject = normalize_name(text[begin:end])  # "a certificate of deposit" is what is asked about
         # Ordinals, "both" and "which of them" point back whatever the tagger says; it judges "it" and "that".
         words = (lexicon.pointing_words(text) or (str(references[0].get(ENTITY_ATTRIBUTE_VALUE, "")) if references else None)
                  or lexicon.kind_reference(text))
@@ -347,7 +374,8 @@ class FrameReader(GraphComponent):
                 goal = text.strip()[:80]
             if goal:
                 found_situation["learning_goal"] = goal
-        scored = self.scope_model.probability(subject) if subject and self.scope_model else (1.0 if subject else 0.0)
+        scored = 0.0 if everyday_subject else (
+            self.scope_model.probability(subject) if subject and self.scope_model else (1.0 if subject else 0.0))
         frame = Frame(
             text=text,
             classified=intent.get(INTENT_NAME_KEY),

@@ -49,7 +49,8 @@ def reader(tmp_path_factory):
                            Message(data={TEXT: "how much is a flight", INTENT: "out_of_scope",
                                          ENTITIES: [{"entity": "subject", "value": "a flight", "start": 12, "end": 20}]})],
         lookup_tables=[{"name": "study_field", "elements": ["biology", "welding", "chemistry", "accounting", "law"]},
-                       {"name": "everyday_thing", "elements": ["car insurance", "pizza", "phone bill", "concert tickets"]}])
+                       {"name": "everyday_thing", "elements": ["car insurance", "pizza", "phone bill", "concert tickets",
+                                                                   "golf course", "a certificate of deposit"]}])
     component.train(training)
     return component
 
@@ -188,7 +189,20 @@ def test_a_subject_alone_is_told_from_a_subject_in_a_sentence(reader):
 def test_a_subject_named_as_a_course_s_is_preferred_to_one_before_it(reader):
     frame = frame_of(reader, message("piano or welding lessons??", "list_programs", subject="piano"))
     assert frame.subject == "piano"  # the tagger marked one subject only
-    msg = message("pizza or welding lessons??", "list_programs")
+    msg = message("pizza or welding lessons please", "list_programs")
     msg.set("entities", [{"entity": "subject", "value": "pizza", "start": 0, "end": 5},
                          {"entity": "subject", "value": "welding lessons", "start": 9, "end": 24}])
     assert (frame_of(reader, msg).subject, frame_of(reader, msg).course_subject) == ("welding", True)
+
+
+def test_a_word_for_a_course_in_another_sense_names_no_course_kind_or_subject(reader):
+    golf = frame_of(reader, message("best golf courses in west virginia", "list_programs", subject="west virginia"))
+    assert not golf.names_study and not golf.course_subject
+    deposit = frame_of(reader, message("how much is a 12 month certificate of deposit paying", "ask_cost"))
+    assert deposit.kinds == () and deposit.study_subject == 0.0 and deposit.intent == "out_of_scope"
+    assert deposit.subject == "certificate of deposit"
+    assert reader.scope_model.probability("car insurance") == 0.0
+    tagged_whole = frame_of(reader, message("golf course fees", "ask_cost", subject="golf course"))
+    assert not tagged_whole.course_subject
+    welding = frame_of(reader, message("how much is the welding certificate", "ask_cost", subject="welding"))
+    assert welding.kinds == ("certificate",) and welding.course_subject
