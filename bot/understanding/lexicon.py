@@ -314,7 +314,7 @@ FACT_WORDS = frozenset(
     "intakes deadline deadlines schedule timetable format level levels workload hours credits credit details "
     "info information price-tag application applications admission admissions enrolment enrollment scholarship "
     "scholarships funding aid grant grants loan loans bursary refund seats seat places spots registration process "
-    "procedure policy policies steps".split())
+    "procedure policy policies steps link links page pages url website site brochure".split())
 # The nouns that name one fact of a program ("what are the entry reqs", "price?"), by fact
 # (bot/understanding/facts.py).
 FACT_NOUNS: Dict[str, str] = {

@@ -98,6 +98,16 @@ class SubjectScope:
         found = self._field_pattern.search(normalize_name(text)) if self._field_pattern else None
         return found.group(0) if found else None
 
+    def names_field(self, subject: str) -> bool:
+        """The subject is a field the study lookup table names, whatever its level ("korean lvl 1")."""
+        return self._named_in(subject, self._field_set)
+
+    @staticmethod
+    def _named_in(subject: str, names: frozenset) -> bool:
+        whole = normalize_name(subject)
+        core = " ".join(word for word in whole.split() if not lexicon.is_closed_class(word))
+        return whole in names or core in names
+
     def other_sense_spans(self, text: str) -> List[Tuple[int, int]]:
         """Where the text names an everyday thing by a word for a course or credential ("the best golf
         courses", "a certificate of deposit"): those words name no course, kind or subject of ours."""
@@ -119,11 +129,9 @@ class SubjectScope:
         """1 for a field the study lookup table names ("guitar", "korean lvl 1": its level is no part
         of it), 0 for a thing the everyday one names, else the model's estimate, which reads a subject
         by what it is near in meaning and can take a field for the thing it is named after."""
-        whole = normalize_name(subject)
-        core = " ".join(word for word in whole.split() if not lexicon.is_closed_class(word))
-        if whole in self._field_set or core in self._field_set:
+        if self.names_field(subject):
             return 1.0
-        if whole in self._everyday_set or core in self._everyday_set:
+        if self._named_in(subject, self._everyday_set):
             return 0.0
         vector = shared_encoder(self.model_dir).encode([subject])[0]
         return float(1.0 / (1.0 + np.exp(-(vector @ self.weights + self.bias))))
@@ -167,11 +175,14 @@ def _says_nothing_else(text: str, subject: str) -> bool:
 
 
 def _without_study_words(phrase: str) -> str:
-    """"the nursing degree" → "nursing": the kind of course is read apart from its subject."""
+    """"the nursing degree" → "nursing", "the price of fancy florence" → "fancy florence": the kind of
+    course and the fact asked are read apart from the subject."""
     words = normalize_name(phrase).split()
     edge = lexicon.STUDY_WORDS | lexicon.GENERIC_KIND_WORDS | lexicon.FILLER_WORDS | {
         "the", "a", "an", "any", "some", "your", "my", "short", "then", "please", "pls", "too", "also", "again", "now"}
-    while words and words[0] in edge:
+    # a fact leads only ("the cost of nursing"): at the end a fact word can be the subject's ("first aid")
+    leading = edge | lexicon.FACT_WORDS | {"of", "for", "in", "on", "about", "to"}
+    while words and words[0] in leading:
         words.pop(0)
     while words and words[-1] in edge:
         words.pop()
@@ -250,7 +261,9 @@ class FrameReader(GraphComponent):
             target = {STUDY_LOOKUP: studied, EVERYDAY_LOOKUP: other}.get(table["name"])
             if target is not None:
                 names = [normalize_name(str(element)) for element in table["elements"]]
-                target.extend(names)
+                # an everyday name holding a word for a course ("golf course") would teach the model
+                # that courses are everyday things: such names are matched whole instead (other_sense_spans)
+                target.extend(name for name in names if target is studied or not lexicon.names_study(name.split()))
                 (fields if table["name"] == STUDY_LOOKUP else everyday).extend(names)
         if studied and other:
             self.scope_model = SubjectScope.train(studied, other, self.config["model_dir"],
@@ -335,8 +348,8 @@ class FrameReader(GraphComponent):
             if lexicon.only_reference_words(phrase):
                 references.append(entity)  # "what does the 2nd one cost": a reference, not a subject
                 continue
-            if lexicon.only_closed_class_words(phrase):
-                continue  # "what are the entry reqs", "any hybrid programs": what is asked, not what about
+            if lexicon.only_closed_class_words(phrase) and not (self.scope_model and self.scope_model.names_field(phrase)):
+                continue  # "what are the entry reqs", "any hybrid programs": what is asked, not what about ("first aid" is a field)
             if not phrase or any(index.mentions(phrase)):
                 continue
             named = index.topic_in(phrase)

@@ -48,7 +48,7 @@ def reader(tmp_path_factory):
                                          ENTITIES: [{"entity": "subject", "value": "nursing", "start": 16, "end": 23}]}),
                            Message(data={TEXT: "how much is a flight", INTENT: "out_of_scope",
                                          ENTITIES: [{"entity": "subject", "value": "a flight", "start": 12, "end": 20}]})],
-        lookup_tables=[{"name": "study_field", "elements": ["biology", "welding", "chemistry", "accounting", "law"]},
+        lookup_tables=[{"name": "study_field", "elements": ["biology", "welding", "chemistry", "accounting", "law", "first aid"]},
                        {"name": "everyday_thing", "elements": ["car insurance", "pizza", "phone bill", "concert tickets",
                                                                    "golf course", "a certificate of deposit"]}])
     component.train(training)
@@ -206,3 +206,16 @@ def test_a_word_for_a_course_in_another_sense_names_no_course_kind_or_subject(re
     assert not tagged_whole.course_subject
     welding = frame_of(reader, message("how much is the welding certificate", "ask_cost", subject="welding"))
     assert welding.kinds == ("certificate",) and welding.course_subject
+
+
+def test_the_fact_asked_leads_no_subject_but_a_fact_word_of_the_subject_stays(reader):
+    titled = frame_of(reader, message("what is the price of fancy florence", "ask_cost",
+                                      subject="the price of fancy florence"))
+    assert titled.subject == "fancy florence"
+    first_aid = frame_of(reader, message("how much is first aid training", "ask_cost", subject="first aid"))
+    assert first_aid.subject == "first aid"
+
+
+def test_the_page_asked_for_is_no_subject(reader):
+    frame = frame_of(reader, message("can i get the link for welding", "ask_page", subject="link"))
+    assert frame.subject == "welding" and frame.verdict == "answer"  # the field the tagger missed, not "link"
