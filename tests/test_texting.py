@@ -14,13 +14,14 @@ from bot.nlu.texting import TextingNormalizer, written_out
     ("give me ur email", "give me your email"),
     ("cost n length?", "cost and length?"),
     ("price w/o aid", "price without aid"),
+    ("what microcreds are on offer rn?", "what microcreds are on offer right now?"),
 ])
 def test_shortenings_are_written_out(typed, meant):
     assert written_out(typed)[0] == meant
 
 
 @pytest.mark.parametrize("text", ["an r course", "r programming", "rn to bsn", "hr courses", "n/a", "urban planning",
-                                  "how much is one u. s. d. in inr"])
+                                  "how much is one u. s. d. in inr", "im an rn", "courses for an rn"])
 def test_words_that_only_look_like_shortenings_stay(text):
     assert written_out(text)[0] == text
 

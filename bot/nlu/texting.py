@@ -40,6 +40,9 @@ SPELLINGS: Dict[str, str] = {
 # language R ("an r course").
 _ARE = re.compile(r"\b(?:what|how|where|when|who|which|why|u|you|they|we|there|these|those) (r)\b"
                   r"|\b(r)(?= (?:u|you|they|we|there|these|those|the|any|all)\b)", re.IGNORECASE)
+# "rn" is "right now" as a message's last word ("whats on offer rn"); "an rn", "rn to bsn" are a nurse.
+_RIGHT_NOW = re.compile(r"(?<![\w'])rn(?=[\s?!.]*$)", re.IGNORECASE)
+_NURSE_BEFORE = re.compile(r"\b(?:a|an|the|for|to|of|as|become|becoming|im|i'm)\s+$", re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w/'])(?:" + "|".join(sorted((re.escape(word) for word in SPELLINGS), key=len, reverse=True))
                    + r")(?![\w/'])(?!\.\s*\w\.)", re.IGNORECASE)  # "u. s. d." is an abbreviation
 
@@ -50,6 +53,8 @@ def written_out(text: str) -> Tuple[str, Callable[[int], int]]:
                                          for match in _WORD.finditer(text)]
     edits += [(match.start(group), match.end(group), "are") for match in _ARE.finditer(text)
               for group in (1, 2) if match.group(group)]
+    edits += [(match.start(), match.end(), "right now") for match in _RIGHT_NOW.finditer(text)
+              if not _NURSE_BEFORE.search(text[:match.start()])]
     edits.sort()
     pieces, shifts, position = [], [], 0
     for start, end, replacement in edits:

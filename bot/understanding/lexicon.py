@@ -342,7 +342,7 @@ TIME_WORDS = frozenset(
     "aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs "
     "fri sat sun weekday weekdays weekend weekends morning mornings afternoon afternoons evening evenings night "
     "nights spring summer fall autumn winter today tomorrow tonight week weeks month months year years semester "
-    "term quarter next last this".split())
+    "term quarter next last this day days hour hours minute minutes few couple several".split())
 # The words that carry a question's shape rather than its matter: determiners, pronouns,
 # prepositions, conjunctions, auxiliaries and question words.
 FUNCTION_WORDS = frozenset(

@@ -48,7 +48,8 @@ class Thresholds:
     sure_study_subject: float = 0.9  # a course of a subject this likely a field of study is ours whatever the classifier says
     sure_question: float = 0.9   # a study question this plain, with an off-topic probability below `negligible`...
     negligible: float = 0.05
-    doubtful_subject: float = 0.2  # ...outweighs a subject model this unsure ("the price of fancy florence")
+    doubtful_subject: float = 0.2  # ...outweighs a subject model this unsure ("the price of fancy florence"),
+    plainly_not_studied: float = 0.1  # or, with a kind of credential named too, all but a subject this unlikely
 
 
 @dataclass(frozen=True)
@@ -104,9 +105,12 @@ def _plain_question_outweighs_subject(frame: Frame, thresholds: Thresholds) -> b
     """Two readings disagree: the classifier is all but sure the message is one of our questions,
     the subject model is unsure what the subject is. A course title of another catalog ("the price of
     fancy florence", "childcare level 3 how long") is such a subject; a subject plainly not studied
-    ("a flight to denver") is not unsure, and an off-topic question is seldom read as plainly ours."""
+    ("a flight to denver") is not unsure, and an off-topic question is seldom read as plainly ours.
+    A kind of credential named as well ("which credential should i go for if i cant commit yet") is a
+    second sign of ours, which only a subject all but surely not studied outweighs."""
+    floor = thresholds.plainly_not_studied if frame.kinds else thresholds.doubtful_subject
     return (is_domain(frame.classified) and frame.confidence >= thresholds.sure_question
-            and frame.out_of_scope < thresholds.negligible and frame.study_subject >= thresholds.doubtful_subject)
+            and frame.out_of_scope < thresholds.negligible and frame.study_subject >= floor)
 
 
 def _names_nothing(frame: Frame) -> bool:

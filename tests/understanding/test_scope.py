@@ -173,3 +173,12 @@ def test_a_matter_for_the_office_is_referred_to_a_coach_rather_than_declined():
     assert decided(tuition) == ("ask_cost", ANSWER)
     assert decided(reading("out_of_scope", confidence=0.999, off_topic=0.999, office_matter=True)) == (
         "out_of_scope", DECLINE)
+
+
+def test_with_a_kind_named_too_only_a_subject_plainly_not_studied_outweighs_a_plain_question():
+    words_of_a_clause = reading("ask_recommendation", confidence=0.99, off_topic=0.0, subject="cant commit yet",
+                                study_subject=0.17, kinds=("degree",), course_subject=True)
+    assert decided(words_of_a_clause) == ("ask_recommendation", ANSWER)
+    insurance = reading("ask_cost", confidence=0.99, off_topic=0.0, subject="car insurance", study_subject=0.02,
+                        kinds=("certificate",), course_subject=True)
+    assert decided(insurance) == ("out_of_scope", DECLINE)
