@@ -18,8 +18,8 @@ OFFTOPIC_FLOOR = 0.95  # declined; and never a handoff, a price or the questionn
 PHRASINGS_FLOOR = 0.93  # in-domain and small talk, dev and test sets each
 CONVERSATIONS_FLOOR = 0.93
 OTHER_TEAMS_FLOOR = 0.95  # answered in the right family
-# Issue 14 aims at 1 %; about 5 % is where it stands (README.md, Understanding): the floor keeps it there.
-OTHER_TEAMS_MOST_REFUSED = 0.06
+# Issue 14 aims at 1 %; 2.7 % (2 of 75) is where it stands (README.md, Understanding): the floor keeps it there.
+OTHER_TEAMS_MOST_REFUSED = 0.03
 # How far below the served model a retrained one may be on a floor the served model misses itself
 # (about two conversation turns in 243): one added example moves a turn or two either way.
 NO_WORSE_MARGIN = 0.01
