@@ -155,7 +155,7 @@ def _beside_study_words(message: Message, entity: Dict[str, Any], asked: Callabl
         return False  # "a course of antibiotics", "a program of events": another sense of the word
     inside = [t.text.lower() for t in tokens if start <= t.start and t.end <= end]
     edges = inside[:1] + inside[-1:]
-    return lexicon.names_study(before + after + edges) or bool(lexicon.LEARNING_VERBS & set(before))
+    return _names_a_course(before, after + edges)
 
 
 def _words_beside_study_words(tokens: Sequence[str], words: Sequence[str], reach: int = 2) -> bool:
@@ -164,8 +164,14 @@ def _words_beside_study_words(tokens: Sequence[str], words: Sequence[str], reach
     for start in range(len(tokens) - len(words) + 1):
         if list(tokens[start:start + len(words)]) == list(words):
             before, after = list(tokens[max(0, start - reach):start]), list(tokens[start + len(words):][:reach])
-            return lexicon.names_study(before + after) or bool(lexicon.LEARNING_VERBS & set(before))
+            return _names_a_course(before, after)
     return False
+
+
+def _names_a_course(before: Sequence[str], around: Sequence[str]) -> bool:
+    """A word for a course or credential among the words before or `around` a subject, or a verb of
+    studying before it."""
+    return lexicon.names_study([*before, *around]) or bool(lexicon.LEARNING_VERBS & set(before))
 
 
 def _says_nothing_else(text: str, subject: str) -> bool:

@@ -27,6 +27,7 @@ from bot.understanding.intents import (
     QUESTIONNAIRE,
     SMALL_TALK,
     is_domain,
+    is_faq,
     is_question,
 )
 from bot.understanding.references import ConversationState
@@ -139,9 +140,8 @@ def _fact_named(frame: Frame, intent: Optional[str]) -> Optional[str]:
 
 # The general answer's question → the fact it answers for all kinds ("faq_compare_cost" → "ask_cost");
 # what a credential is in general is no fact of one program.
-_FACT_OF_GENERAL_ANSWER = {f"faq_{fact.general_answer(())[len('utter_faq_'):]}": fact.intent
-                           for fact in FACTS.values()
-                           if (fact.general_answer(()) or "").startswith("utter_faq_") and fact.name != "overview"}
+_FACT_OF_GENERAL_ANSWER = {fact.general_answer(()).removeprefix("utter_"): fact.intent for fact in FACTS.values()
+                           if is_faq(fact.general_answer(()).removeprefix("utter_")) and fact.name != "overview"}
 
 
 def _about_the_focus(intent: Optional[str], frame: Frame, state: ConversationState) -> Optional[str]:
