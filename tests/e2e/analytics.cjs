@@ -1,16 +1,12 @@
 // Opens the desk's analytics overview in headless Chromium as an admin and reports, per chart, whether
 // its image rendered, how many bars and points its SVG holds, and the rows of its table. Prints one
 // JSON line: {"charts": {...}}; saves screenshots of the overview and of the review.
-const { chromium } = require("playwright-core");
+const { launchChromium } = require("./browser.cjs");
 
 const [deskUrl, username, password, period, shotDir] = process.argv.slice(2);
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${deskUrl}login`);

@@ -1,7 +1,7 @@
 // Drives the website's chat widget in headless Chromium and reports what a learner sees.
 // Prints one JSON object per line: {"step": ...}. Waits for a line on stdin after the handoff
 // step, so the Python test can reply as a coach before the widget is checked for it.
-const { chromium } = require("playwright-core");
+const { launchChromium } = require("./browser.cjs");
 const readline = require("readline");
 
 const [siteUrl, shotDir] = process.argv.slice(2);
@@ -25,11 +25,7 @@ async function ask(page, text, expected) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(siteUrl);

@@ -2,7 +2,7 @@
 // to a new handoff, and the desk's pages fit a 390 px phone without scrolling sideways.
 // Prints one JSON object per line: {"step": ...}; after "ready" it waits for a line on stdin (the
 // Python test has opened a handoff), after "notified" for the handoff's desk path.
-const { chromium } = require("playwright-core");
+const { launchChromium } = require("./browser.cjs");
 const readline = require("readline");
 
 const [deskUrl, username, password, shotDir] = process.argv.slice(2);
@@ -35,11 +35,7 @@ async function sideways(page) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   try {
     const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await desktop.grantPermissions(["notifications"], { origin: new URL(deskUrl).origin });

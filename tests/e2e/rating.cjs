@@ -1,16 +1,12 @@
 // A learner rates an answer in the website's chat widget (headless Chromium): asks a catalog question,
 // reads the rating buttons that come with the answer, taps "Not helpful" and waits for the reply.
 // Prints one JSON line: {"buttons": [...], "said": [...]}.
-const { chromium } = require("playwright-core");
+const { launchChromium } = require("./browser.cjs");
 
 const [siteUrl] = process.argv.slice(2);
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(siteUrl);
